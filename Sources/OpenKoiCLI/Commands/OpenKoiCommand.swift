@@ -1,0 +1,3 @@
+public enum OpenKoiCommand {
+    public static func main() {}
+}

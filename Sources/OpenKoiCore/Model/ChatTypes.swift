@@ -1,0 +1,166 @@
+/// `provider/model`, e.g. `anthropic/claude-sonnet-4-20250514` or `openai-compat/smollm2`.
+public struct ModelRef: Sendable, Hashable, CustomStringConvertible, Codable {
+    public var provider: String
+    public var model: String
+
+    public init(provider: String, model: String) {
+        self.provider = provider
+        self.model = model
+    }
+
+    /// Splits at the first `/`; a bare name has no provider (resolved later against catalogs).
+    public init(parsing text: String) {
+        if let slash = text.firstIndex(of: "/") {
+            provider = String(text[..<slash])
+            model = String(text[text.index(after: slash)...])
+        } else {
+            provider = ""
+            model = text
+        }
+    }
+
+    public var description: String { provider.isEmpty ? model : "\(provider)/\(model)" }
+}
+
+public enum ChatRole: String, Sendable, Codable, Hashable {
+    case system, user, assistant, tool
+}
+
+/// One tool invocation requested by a model.
+public struct ToolCall: Sendable, Hashable, Codable {
+    public var id: String
+    public var name: String
+    public var arguments: JSONValue
+
+    public init(id: String, name: String, arguments: JSONValue) {
+        self.id = id
+        self.name = name
+        self.arguments = arguments
+    }
+}
+
+public struct ChatMessage: Sendable, Hashable, Codable {
+    public var role: ChatRole
+    public var content: String
+    /// Set on `.assistant` messages that requested tools.
+    public var toolCalls: [ToolCall]
+    /// Set on `.tool` messages: the call this result answers.
+    public var toolCallID: String?
+    /// Set on `.tool` messages: the tool's name (Gemini and Ollama key results by name).
+    public var toolName: String?
+
+    public init(
+        role: ChatRole, content: String, toolCalls: [ToolCall] = [], toolCallID: String? = nil, toolName: String? = nil
+    ) {
+        self.role = role
+        self.content = content
+        self.toolCalls = toolCalls
+        self.toolCallID = toolCallID
+        self.toolName = toolName
+    }
+
+    public static func system(_ text: String) -> ChatMessage { ChatMessage(role: .system, content: text) }
+    public static func user(_ text: String) -> ChatMessage { ChatMessage(role: .user, content: text) }
+    public static func assistant(_ text: String, toolCalls: [ToolCall] = []) -> ChatMessage {
+        ChatMessage(role: .assistant, content: text, toolCalls: toolCalls)
+    }
+    public static func toolResult(for call: ToolCall, content: String) -> ChatMessage {
+        ChatMessage(role: .tool, content: content, toolCallID: call.id, toolName: call.name)
+    }
+}
+
+/// A tool offered to the model; `parameters` is a JSON Schema object.
+public struct ToolDefinition: Sendable, Hashable, Codable {
+    public var name: String
+    public var description: String
+    public var parameters: JSONValue
+
+    public init(name: String, description: String, parameters: JSONValue) {
+        self.name = name
+        self.description = description
+        self.parameters = parameters
+    }
+}
+
+public struct ChatRequest: Sendable, Hashable {
+    public var model: String
+    /// The system prompt, kept apart because every wire format places it differently.
+    public var system: String?
+    public var messages: [ChatMessage]
+    public var tools: [ToolDefinition]
+    public var maxTokens: Int?
+    public var temperature: Double?
+
+    public init(
+        model: String, system: String? = nil, messages: [ChatMessage], tools: [ToolDefinition] = [],
+        maxTokens: Int? = nil, temperature: Double? = nil
+    ) {
+        self.model = model
+        self.system = system
+        self.messages = messages
+        self.tools = tools
+        self.maxTokens = maxTokens
+        self.temperature = temperature
+    }
+}
+
+public struct TokenUsage: Sendable, Hashable, Codable {
+    public var inputTokens: Int
+    public var outputTokens: Int
+    public var cacheReadTokens: Int
+    public var cacheWriteTokens: Int
+
+    public init(inputTokens: Int = 0, outputTokens: Int = 0, cacheReadTokens: Int = 0, cacheWriteTokens: Int = 0) {
+        self.inputTokens = inputTokens
+        self.outputTokens = outputTokens
+        self.cacheReadTokens = cacheReadTokens
+        self.cacheWriteTokens = cacheWriteTokens
+    }
+
+    public static let zero = TokenUsage()
+
+    /// Tokens that count against a token budget (cache reads and writes are input the model processed).
+    public var total: Int { inputTokens + outputTokens + cacheReadTokens + cacheWriteTokens }
+
+    public static func + (a: TokenUsage, b: TokenUsage) -> TokenUsage {
+        TokenUsage(
+            inputTokens: a.inputTokens + b.inputTokens, outputTokens: a.outputTokens + b.outputTokens,
+            cacheReadTokens: a.cacheReadTokens + b.cacheReadTokens,
+            cacheWriteTokens: a.cacheWriteTokens + b.cacheWriteTokens)
+    }
+
+    public static func += (a: inout TokenUsage, b: TokenUsage) { a = a + b }
+}
+
+public enum StopReason: String, Sendable, Hashable, Codable {
+    case endTurn = "end_turn"
+    case maxTokens = "max_tokens"
+    case toolUse = "tool_use"
+    case stopSequence = "stop_sequence"
+    case unknown
+}
+
+public struct ChatResponse: Sendable, Hashable {
+    public var content: String
+    public var toolCalls: [ToolCall]
+    public var usage: TokenUsage
+    public var stopReason: StopReason
+
+    public init(content: String, toolCalls: [ToolCall] = [], usage: TokenUsage = .zero, stopReason: StopReason = .endTurn) {
+        self.content = content
+        self.toolCalls = toolCalls
+        self.usage = usage
+        self.stopReason = stopReason
+    }
+}
+
+/// One event of a streamed answer, already normalised from the wire format.
+public enum ChatStreamEvent: Sendable, Hashable {
+    /// A piece of the answer's text.
+    case textDelta(String)
+    /// A complete tool call (adapters assemble streamed argument deltas before emitting it).
+    case toolCall(ToolCall)
+    /// Usage so far; adapters may send several, later ones replace earlier ones field by field when non-zero.
+    case usage(TokenUsage)
+    case stop(StopReason)
+}

@@ -1,0 +1,46 @@
+/// A model a stage talks to: the provider, the model id it expects, and what its tokens cost.
+public struct ModelBinding: Sendable {
+    public var provider: any ModelProvider
+    public var model: String
+    public var pricing: ModelPricing
+    /// Context window in tokens when known; the executor prunes history to fit it.
+    public var contextWindow: Int?
+
+    public init(provider: any ModelProvider, model: String, pricing: ModelPricing = .free, contextWindow: Int? = nil) {
+        self.provider = provider
+        self.model = model
+        self.pricing = pricing
+        self.contextWindow = contextWindow
+    }
+
+    /// `provider/model`, as shown to users.
+    public var label: String { "\(provider.id)/\(model)" }
+}
+
+/// The models one task uses, per role.
+public struct TaskRoles: Sendable {
+    public var planner: ModelBinding
+    public var executor: ModelBinding
+    public var evaluator: ModelBinding
+
+    public init(planner: ModelBinding? = nil, executor: ModelBinding, evaluator: ModelBinding? = nil) {
+        self.planner = planner ?? executor
+        self.executor = executor
+        self.evaluator = evaluator ?? executor
+    }
+
+    /// One model for every role.
+    public static func single(_ binding: ModelBinding) -> TaskRoles { TaskRoles(executor: binding) }
+}
+
+/// Resolves the models for a task (its `model` override, else the session's roles).
+/// OpenKoiProviders implements discovery; tests use `FixedModelRouter`.
+public protocol ModelRouter: Sendable {
+    func roles(for task: TaskSpec) async throws -> TaskRoles
+}
+
+public struct FixedModelRouter: ModelRouter {
+    public var roles: TaskRoles
+    public init(_ roles: TaskRoles) { self.roles = roles }
+    public func roles(for task: TaskSpec) async throws -> TaskRoles { roles }
+}

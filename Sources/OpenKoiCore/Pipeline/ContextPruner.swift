@@ -1,0 +1,34 @@
+/// Shrinks a conversation after a context-overflow error, so the executor can retry once
+/// instead of failing (reference §2.10, applied on the error rather than on an estimate).
+enum ContextPruner {
+    /// Phase 1 clears old tool results (all but the newest two); if that changes nothing, phase 2
+    /// drops the oldest messages after the first (the task) and leaves a note saying so.
+    /// - Returns: the pruned messages and how many were removed or cleared; 0 means nothing left to prune.
+    static func prune(_ messages: [ChatMessage]) -> (messages: [ChatMessage], removed: Int) {
+        var result = messages
+        let toolIndices = result.indices.filter { result[$0].role == .tool || isTextToolResult(result[$0]) }
+        var cleared = 0
+        for index in toolIndices.dropLast(2) where result[index].content != placeholder {
+            result[index].content = placeholder
+            cleared += 1
+        }
+        if cleared > 0 { return (result, cleared) }
+
+        guard result.count > 2 else { return (result, 0) }
+        // Keep the task (first) and the newest half; tool calls and their results must stay paired,
+        // so never start the kept tail on a tool result.
+        var cut = result.count / 2
+        while cut < result.count - 1, result[cut].role == .tool { cut += 1 }
+        let removed = cut - 1
+        guard removed > 0 else { return (result, 0) }
+        let note = ChatMessage.user("[\(removed) earlier message(s) removed to fit the context window]")
+        result = [result[0], note] + result[cut...]
+        return (result, removed)
+    }
+
+    static let placeholder = "[Old tool result cleared to fit the context window]"
+
+    static func isTextToolResult(_ message: ChatMessage) -> Bool {
+        message.role == .user && message.content.hasPrefix(ToolLoop.textResultPrefix)
+    }
+}

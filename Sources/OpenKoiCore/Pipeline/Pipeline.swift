@@ -1,0 +1,81 @@
+/// The engine every entry point drives: Planner → Executor → Evaluator actors joined by bounded
+/// channels, with the refine edge back to the executor and admission control around the cycle.
+///
+/// One pipeline serves one CLI task, a whole batch file, or the daemon's queue: callers `submit`
+/// tasks concurrently and each awaits its own result.
+public final class Pipeline: Sendable {
+    public let configuration: PipelineConfiguration
+    let services: PipelineServices
+    let gate: AdmissionGate
+    let planInbox: BoundedChannel<TaskRun>
+    let executeInbox: BoundedChannel<TaskRun>
+    let evaluateInbox: BoundedChannel<TaskRun>
+    let workers: LockedValue<[Task<Void, Never>]>
+
+    public init(configuration: PipelineConfiguration = PipelineConfiguration(), services: PipelineServices) {
+        self.configuration = configuration
+        self.services = services
+        gate = AdmissionGate(limit: configuration.maxInFlight)
+        planInbox = BoundedChannel(capacity: configuration.channelCapacity)
+        executeInbox = BoundedChannel(capacity: configuration.channelCapacity)
+        evaluateInbox = BoundedChannel(capacity: configuration.channelCapacity)
+        let finisher = Finisher(gate: gate, events: services.events)
+
+        let planner = Planner(inbox: planInbox, next: executeInbox, finisher: finisher, events: services.events)
+        let executor = Executor(inbox: executeInbox, next: evaluateInbox, finisher: finisher, services: services)
+        let evaluator = Evaluator(inbox: evaluateInbox, refine: executeInbox, finisher: finisher, services: services)
+        var tasks: [Task<Void, Never>] = []
+        for _ in 0..<configuration.planners { tasks.append(Task { await planner.work() }) }
+        for _ in 0..<configuration.executors { tasks.append(Task { await executor.work() }) }
+        for _ in 0..<configuration.evaluators { tasks.append(Task { await evaluator.work() }) }
+        workers = LockedValue(tasks)
+    }
+
+    /// Runs one task to its end. Suspends while `maxInFlight` tasks are already running (backpressure).
+    /// Cancelling the calling task cancels the task's in-flight model call or tool.
+    public func submit(_ spec: TaskSpec) async -> TaskResult {
+        do {
+            try await gate.acquire()
+        } catch {
+            return Finisher.unstarted(spec, decision: .cancelled, error: "task cancelled before it started")
+        }
+        let roles: TaskRoles
+        do {
+            roles = try await services.router.roles(for: spec)
+        } catch {
+            await gate.release()
+            let result = Finisher.unstarted(spec, decision: .failed, error: Finisher.describe(error))
+            services.events.publish(TaskEvent(taskID: spec.id, kind: .finished(result)))
+            return result
+        }
+        let slot = ResultSlot()
+        let run = TaskRun(spec: spec, roles: roles, slot: slot)
+        services.events.publish(TaskEvent(taskID: spec.id, kind: .queued(
+            description: spec.description, model: roles.executor.label, maxIterations: spec.policy.maxIterations)))
+        return await withTaskCancellationHandler {
+            do {
+                try await planInbox.send(run)
+            } catch {
+                await Finisher(gate: gate, events: services.events).finish(
+                    run, decision: .cancelled, error: Task.isCancelled ? "task cancelled" : "pipeline shut down")
+            }
+            return await slot.wait()
+        } onCancel: {
+            run.control.cancel()
+        }
+    }
+
+    /// Stops the stage workers once their inboxes drain. Call after every `submit` has returned.
+    public func shutdown() async {
+        await planInbox.finish()
+        await executeInbox.finish()
+        await evaluateInbox.finish()
+        for task in workers.value { await task.value }
+    }
+
+    public func statistics() async -> PipelineStatistics {
+        PipelineStatistics(
+            maxTasksInFlight: await gate.highWaterMark, maxPlanQueue: await planInbox.highWaterMark,
+            maxExecuteQueue: await executeInbox.highWaterMark, maxEvaluateQueue: await evaluateInbox.highWaterMark)
+    }
+}

@@ -1,0 +1,55 @@
+/// Stage concurrency and channel sizes (`[pipeline]` in config.toml).
+public struct PipelineConfiguration: Sendable, Hashable {
+    public var planners: Int
+    public var executors: Int
+    public var evaluators: Int
+    /// Tasks admitted between intake and final verdict; bounds memory and makes the refine cycle safe.
+    public var maxInFlight: Int
+    /// Capacity of the forward edges (Planner → Executor → Evaluator).
+    public var channelCapacity: Int
+
+    public init(planners: Int = 2, executors: Int = 4, evaluators: Int = 4, maxInFlight: Int = 16, channelCapacity: Int = 4) {
+        self.planners = max(1, planners)
+        self.executors = max(1, executors)
+        self.evaluators = max(1, evaluators)
+        self.maxInFlight = max(1, maxInFlight)
+        self.channelCapacity = max(1, channelCapacity)
+    }
+
+    /// Enough of every stage that `concurrency` tasks can run side by side.
+    public static func forConcurrency(_ concurrency: Int) -> PipelineConfiguration {
+        let n = max(1, concurrency)
+        return PipelineConfiguration(planners: n, executors: n, evaluators: n, maxInFlight: n, channelCapacity: n)
+    }
+}
+
+/// The seams a pipeline runs on: models, tools, rubrics, tests, and where events go.
+public struct PipelineServices: Sendable {
+    public var router: any ModelRouter
+    public var tools: any ToolBox
+    public var rubrics: any RubricCatalog
+    public var objectiveCheck: (any ObjectiveCheck)?
+    public var events: any EventSink
+    /// The `# Identity` section of the executor's system prompt (the soul).
+    public var identity: String
+
+    public init(
+        router: any ModelRouter, tools: any ToolBox = EmptyToolBox(), rubrics: any RubricCatalog = FixedRubricCatalog(),
+        objectiveCheck: (any ObjectiveCheck)? = nil, events: any EventSink = NullEventSink(), identity: String? = nil
+    ) {
+        self.router = router
+        self.tools = tools
+        self.rubrics = rubrics
+        self.objectiveCheck = objectiveCheck
+        self.events = events
+        self.identity = identity ?? ExecutorPrompt.identity
+    }
+}
+
+/// High-water marks, for saturation tests and benchmarks.
+public struct PipelineStatistics: Sendable, Hashable {
+    public var maxTasksInFlight: Int
+    public var maxPlanQueue: Int
+    public var maxExecuteQueue: Int
+    public var maxEvaluateQueue: Int
+}

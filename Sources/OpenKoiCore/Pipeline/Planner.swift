@@ -1,0 +1,52 @@
+/// Stage 1: turns a task into a plan (or skips planning for trivial tasks), then hands it to the executor.
+actor Planner {
+    let step = PlanningStep()
+    let inbox: BoundedChannel<TaskRun>
+    let next: BoundedChannel<TaskRun>
+    let finisher: Finisher
+    let events: any EventSink
+
+    init(inbox: BoundedChannel<TaskRun>, next: BoundedChannel<TaskRun>, finisher: Finisher, events: any EventSink) {
+        self.inbox = inbox
+        self.next = next
+        self.finisher = finisher
+        self.events = events
+    }
+
+    nonisolated func work() async {
+        while let run = await inbox.receive() {
+            await process(run)
+        }
+    }
+
+    nonisolated func process(_ incoming: TaskRun) async {
+        var run = incoming
+        let id = run.spec.id
+        if run.policy.maxIterations == 0 || PlanningStep.isTrivial(run.spec.description) {
+            run.plan = Plan(steps: [run.spec.description], skipped: true)
+        } else {
+            events.publish(TaskEvent(taskID: id, kind: .planning))
+            let step = self.step
+            let spec = run.spec
+            let planner = run.roles.planner
+            switch await run.control.perform({ try await step.plan(task: spec, planner: planner) }) {
+            case .success(let (plan, usage)):
+                run.plan = plan
+                run.meter.record(usage, pricing: planner.pricing)
+                events.publish(
+                    TaskEvent(taskID: id, kind: .usage(phase: .plan, totalUsage: run.meter.usage, totalCostUSD: run.meter.costUSD)))
+            case .failure(.stopped(let cause)):
+                let (decision, message) = Finisher.describe(cause, policy: run.policy)
+                return await finisher.finish(run, decision: decision, error: message)
+            case .failure(.error(let error)):
+                return await finisher.finish(run, decision: .failed, error: "planning failed: \(Finisher.describe(error))")
+            }
+        }
+        events.publish(TaskEvent(taskID: id, kind: .planReady(run.plan)))
+        do {
+            try await next.send(run)
+        } catch {
+            await finisher.finish(run, decision: .cancelled, error: "pipeline shut down")
+        }
+    }
+}

@@ -1,0 +1,74 @@
+/// A task in flight. It moves between stages by value; exactly one stage holds it at a time.
+struct TaskRun: Sendable {
+    let spec: TaskSpec
+    let roles: TaskRoles
+    let control: RunControl
+    let slot: ResultSlot
+    let started: ContinuousClock.Instant
+    var plan = Plan(steps: [])
+    var iterations: [IterationRecord] = []
+    var meter = BudgetMeter()
+    /// The attempt the evaluator is about to judge.
+    var pendingAttempt: Attempt?
+
+    init(spec: TaskSpec, roles: TaskRoles, slot: ResultSlot) {
+        self.spec = spec
+        self.roles = roles
+        self.slot = slot
+        started = .now
+        control = RunControl(deadline: started.advanced(by: .milliseconds(Int64(max(0, spec.policy.timeoutSeconds) * 1000))))
+    }
+
+    var policy: TaskPolicy { spec.policy }
+    var nextIteration: Int { iterations.count + 1 }
+}
+
+/// One execution's product, before evaluation.
+struct Attempt: Sendable {
+    var output: String
+    var usage: TokenUsage
+    /// A breaker that tripped during execution (tool loop, budget).
+    var stop: Decision?
+    var stopReason: String?
+    /// Workspace files the attempt created or changed through tools.
+    var modifiedPaths: [String] = []
+}
+
+/// Where a finished task's result goes: the submitter awaits it. Delivery and waiting may happen
+/// in either order, so both sides go through one lock.
+final class ResultSlot: Sendable {
+    private enum State: Sendable {
+        case empty
+        case waiting(CheckedContinuation<TaskResult, Never>)
+        case delivered(TaskResult)
+    }
+
+    private let state = LockedValue<State>(.empty)
+
+    func wait() async -> TaskResult {
+        await withCheckedContinuation { c in
+            let ready = state.withLock { s -> TaskResult? in
+                if case .delivered(let result) = s { return result }
+                s = .waiting(c)
+                return nil
+            }
+            if let ready { c.resume(returning: ready) }
+        }
+    }
+
+    /// Delivers once; later calls are ignored.
+    func deliver(_ result: TaskResult) {
+        let waiting = state.withLock { s -> CheckedContinuation<TaskResult, Never>? in
+            switch s {
+            case .empty:
+                s = .delivered(result)
+                return nil
+            case .waiting(let c):
+                s = .delivered(result)
+                return c
+            case .delivered: return nil
+            }
+        }
+        waiting?.resume(returning: result)
+    }
+}

@@ -1,0 +1,87 @@
+/// `state/current-task.json` (rewritten on each event while a task runs) and
+/// `state/task-history.jsonl` (one line per finished task), in the reference's shapes (§5.1–5.2).
+public struct TaskStateFiles: Sendable {
+    public let currentTaskPath: String
+    public let historyPath: String
+    /// Rotation limits: over either, the history is cut to its last `keepLines` lines before appending.
+    public var maxBytes = 1_048_576
+    public var maxLines = 1000
+    public var keepLines = 500
+
+    public init(stateDirectory: String) {
+        currentTaskPath = stateDirectory + "/current-task.json"
+        historyPath = stateDirectory + "/task-history.jsonl"
+    }
+
+    /// The live view of one running task.
+    public struct CurrentTask: Codable, Sendable, Hashable {
+        public var task_id: String
+        public var description: String
+        public var status: String
+        public var phase: String
+        public var iteration: Int
+        public var max_iterations: Int
+        public var current_score: Double?
+        public var best_score: Double?
+        public var cost_usd: Double
+        public var tokens_used: Int
+        public var started_at: String
+        public var elapsed_secs: Double
+        public var last_decision: String
+        public var tool_calls: [String]
+        public var model: String
+    }
+
+    public struct HistoryEntry: Codable, Sendable, Hashable {
+        public var task_id: String
+        public var description: String
+        public var iterations: Int
+        public var total_tokens: Int
+        public var cost_usd: Double
+        public var final_score: Double?
+        public var decision: String
+        public var status: String
+        public var completed_at: String
+    }
+
+    public func writeCurrent(_ state: CurrentTask) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try AtomicFile.makeDirectory(AtomicFile.parentDirectory(of: currentTaskPath))
+        try AtomicFile.write(try encoder.encode(state), to: currentTaskPath)
+    }
+
+    public func clearCurrent() {
+        _ = unlinkFile(currentTaskPath)
+    }
+
+    /// Appends one line, first rotating the file if it is over the size or line limit.
+    public func appendHistory(_ entry: HistoryEntry) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let line = String(decoding: try encoder.encode(entry), as: UTF8.self)
+        try AtomicFile.makeDirectory(AtomicFile.parentDirectory(of: historyPath))
+        var existing = (try? Data(contentsOf: URL(fileURLWithPath: historyPath))).map { String(decoding: $0, as: UTF8.self) } ?? ""
+        var lines = existing.split(separator: "\n", omittingEmptySubsequences: true)
+        if existing.utf8.count > maxBytes || lines.count >= maxLines {
+            lines = Array(lines.suffix(keepLines))
+        }
+        lines.append(Substring(line))
+        existing = lines.joined(separator: "\n") + "\n"
+        try AtomicFile.write(existing, to: historyPath)
+    }
+
+    public func readHistory() -> [HistoryEntry] {
+        guard let data = try? Data(contentsOf: URL(fileURLWithPath: historyPath)) else { return [] }
+        let decoder = JSONDecoder()
+        return String(decoding: data, as: UTF8.self).split(separator: "\n").compactMap {
+            try? decoder.decode(HistoryEntry.self, from: Data($0.utf8))
+        }
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+private func unlinkFile(_ path: String) -> Bool { unlink(path) == 0 }

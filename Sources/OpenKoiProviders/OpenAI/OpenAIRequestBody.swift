@@ -1,0 +1,81 @@
+import OpenKoiCore
+
+/// Builds the `POST /chat/completions` body (OpenAI and every compatible host).
+enum OpenAIRequestBody {
+    static func make(_ request: ChatRequest) -> JSONValue {
+        var body: [String: JSONValue] = [
+            "model": .string(request.model),
+            "messages": .array(messages(request)),
+            "stream": true,
+            "stream_options": ["include_usage": true],
+        ]
+        if !request.tools.isEmpty {
+            body["tools"] = functionTools(request.tools)
+        }
+        let family = ModelFamily(model: request.model)
+        if let maxTokens = request.maxTokens {
+            body[family.usesCompletionTokenLimit ? "max_completion_tokens" : "max_tokens"] = .number(Double(maxTokens))
+        }
+        if let temperature = request.temperature, family.acceptsTemperature {
+            body["temperature"] = .number(temperature)
+        }
+        return .object(body)
+    }
+
+    static func messages(_ request: ChatRequest) -> [JSONValue] {
+        var out: [JSONValue] = []
+        if let system = request.system, !system.isEmpty {
+            out.append(["role": "system", "content": .string(system)])
+        }
+        for message in request.messages {
+            switch message.role {
+            case .system, .user:
+                out.append(["role": .string(message.role.rawValue), "content": .string(message.content)])
+            case .assistant:
+                var entry: [String: JSONValue] = ["role": "assistant"]
+                // OpenAI wants `content: null`, not "", on a tool-calls-only turn; some hosts reject "".
+                entry["content"] =
+                    message.content.isEmpty && !message.toolCalls.isEmpty ? .null : .string(message.content)
+                if !message.toolCalls.isEmpty {
+                    entry["tool_calls"] = .array(
+                        message.toolCalls.map { call in
+                            [
+                                "id": .string(call.id), "type": "function",
+                                "function": [
+                                    "name": .string(call.name),
+                                    "arguments": .string(ToolArguments.text(call.arguments)),
+                                ],
+                            ]
+                        })
+                }
+                out.append(.object(entry))
+            case .tool:
+                var entry: [String: JSONValue] = [
+                    "role": "tool", "content": .string(message.content),
+                    "tool_call_id": .string(message.toolCallID ?? ""),
+                ]
+                if let name = message.toolName { entry["name"] = .string(name) }
+                out.append(.object(entry))
+            }
+        }
+        return out
+    }
+
+    /// OpenAI's reasoning models take different sampling parameters from chat models.
+    struct ModelFamily {
+        var isReasoning: Bool
+        var isGPT5: Bool
+
+        init(model: String) {
+            // Routers prefix vendors (`openai/o3-mini`); the family is in the last path segment.
+            let name = model.split(separator: "/").last.map { $0.lowercased() } ?? model.lowercased()
+            isReasoning = ["o1", "o3", "o4"].contains { name == $0 || name.hasPrefix($0 + "-") }
+            isGPT5 = name.hasPrefix("gpt-5")
+        }
+
+        /// o-series and gpt-5 reject `max_tokens` and require `max_completion_tokens`.
+        var usesCompletionTokenLimit: Bool { isReasoning || isGPT5 }
+        /// o-series and gpt-5 reject any temperature other than the default.
+        var acceptsTemperature: Bool { !isReasoning && !isGPT5 }
+    }
+}

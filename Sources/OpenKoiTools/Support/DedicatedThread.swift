@@ -1,0 +1,70 @@
+import OpenKoiCore
+import Synchronization
+
+import Glibc
+
+/// Runs blocking work (poll, waitpid, directory walks, regex over files) on a thread of its own.
+///
+/// The cooperative pool has one thread per core (two here); one blocking `waitpid` or a grep over a
+/// large tree on it would stall every pipeline stage, so such work never runs there.
+enum DedicatedThread {
+    /// Runs `body` on a new detached pthread and returns its result.
+    static func run<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { (continuation: CheckedContinuation<T, Never>) in
+            let job = ThreadJob { continuation.resume(returning: body()) }
+            if !job.startDetached() {
+                // No thread could be created (resource exhaustion): doing the work here is slower for the
+                // pool but still correct, which beats failing the tool call.
+                job.work()
+            }
+        }
+    }
+
+    /// Like `run`, but cancelling the calling task raises `flag` so long loops in `body` can stop early.
+    static func runCancellable<T: Sendable>(_ body: @escaping @Sendable (CancellationFlag) -> T) async -> T {
+        let flag = CancellationFlag()
+        return await withTaskCancellationHandler {
+            await run { body(flag) }
+        } onCancel: {
+            flag.cancel()
+        }
+    }
+}
+
+/// A cancellation signal readable from any thread (Task.isCancelled is only meaningful inside the task).
+final class CancellationFlag: Sendable {
+    private let raised = Atomic<Bool>(false)
+
+    init() {}
+
+    func cancel() { raised.store(true, ordering: .releasing) }
+    var isCancelled: Bool { raised.load(ordering: .acquiring) }
+}
+
+private final class ThreadJob: Sendable {
+    let work: @Sendable () -> Void
+
+    init(_ work: @escaping @Sendable () -> Void) { self.work = work }
+
+    /// Starts a detached pthread that runs `work` once; false when the thread could not be created.
+    func startDetached() -> Bool {
+        var attributes = pthread_attr_t()
+        pthread_attr_init(&attributes)
+        defer { pthread_attr_destroy(&attributes) }
+        pthread_attr_setdetachstate(&attributes, Int32(PTHREAD_CREATE_DETACHED))
+        let retained = Unmanaged.passRetained(self)
+        var thread = pthread_t()
+        let rc = pthread_create(
+            &thread, &attributes,
+            { raw in
+                guard let raw else { return nil }
+                Unmanaged<ThreadJob>.fromOpaque(raw).takeRetainedValue().work()
+                return nil
+            }, retained.toOpaque())
+        if rc != 0 {
+            retained.release()
+            return false
+        }
+        return true
+    }
+}

@@ -1,0 +1,139 @@
+import OpenKoiCore
+import OpenKoiTesting
+import Testing
+
+struct PipelineBreakerTests {
+    @Test func tokenBudgetStopsTheTask() async throws {
+        let harness = PipelineHarness(
+            executor: ScriptedModel(replies: [ScriptedReply(text: "long", usage: TokenUsage(inputTokens: 600, outputTokens: 500))]),
+            judge: ScriptedModel(replies: [.verdict(["quality": 0.5])]))
+        var p = policy(5)
+        p.tokenBudget = 1000
+        let (result, _) = await harness.run(TaskSpec(description: trivialTask, policy: p))
+        #expect(result.decision == .abortBudget)
+        #expect(result.decision.exitCode == 4)
+        #expect(result.error?.contains("token budget") == true)
+        #expect(result.output == "long")
+        #expect(harness.judge.callCount == 0, "the breaker trips before evaluation")
+    }
+
+    @Test func costBudgetCountsCacheTokens() async throws {
+        var harness = PipelineHarness(
+            executor: ScriptedModel(replies: [ScriptedReply(text: "x", usage: TokenUsage(inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 1_000_000))]),
+            judge: ScriptedModel(replies: [.verdict(["quality": 0.5])]))
+        harness.pricing = ModelPricing(inputPerMTok: 1, outputPerMTok: 1)  // cache write defaults to 1.25/Mtok
+        var p = policy(5)
+        p.maxCostUSD = 1.0
+        p.tokenBudget = 0
+        let (result, _) = await harness.run(TaskSpec(description: trivialTask, policy: p))
+        #expect(result.decision == .abortCost)
+        #expect(abs(result.costUSD - 1.25) < 1e-9)
+        #expect(result.decision.exitCode == 5)
+    }
+
+    @Test func wallClockBudgetCancelsTheInFlightCall() async throws {
+        let sawCancellation = LockedValue(false)
+        let executor = ScriptedModel { _, _ in
+            do { try await waitUntilCancelled() } catch {
+                sawCancellation.withLock { $0 = true }
+                throw error
+            }
+        }
+        let harness = PipelineHarness(executor: executor, judge: ScriptedModel(replies: []))
+        var p = policy(3)
+        p.timeoutSeconds = 0.2
+        let (result, _) = await harness.run(TaskSpec(description: trivialTask, policy: p))
+        #expect(result.decision == .abortTimeout)
+        #expect(result.decision.exitCode == 6)
+        #expect(result.error?.contains("wall-clock") == true)
+        #expect(sawCancellation.value, "the model call itself was cancelled")
+    }
+
+    @Test func cancellingTheCallerCancelsTheTask() async throws {
+        let started = AsyncStream<Void>.makeStream()
+        let executor = ScriptedModel { _, _ in
+            started.continuation.yield()
+            try await waitUntilCancelled()
+        }
+        let roles = TaskRoles.single(ModelBinding(provider: executor, model: "x"))
+        let pipeline = Pipeline(services: PipelineServices(router: FixedModelRouter(roles)))
+        let task = Task { await pipeline.submit(TaskSpec(description: trivialTask)) }
+        for await _ in started.stream { break }
+        task.cancel()
+        let result = await task.value
+        #expect(result.decision == .cancelled)
+        #expect(result.decision.exitCode == 130)
+        await pipeline.shutdown()
+    }
+
+    @Test func toolLoopCircuitBreakerStopsARunawayModel() async throws {
+        let executor = ScriptedModel { _, n in
+            ScriptedReply(toolCalls: [ToolCall(id: "c\(n)", name: "probe", arguments: ["n": .number(Double(n))])])
+        }
+        var harness = PipelineHarness(executor: executor, judge: ScriptedModel(replies: []))
+        harness.tools = EchoTools()
+        var p = policy(3)
+        p.toolLoop = ToolLoopLimits(warning: 1, critical: 2, circuitBreaker: 4)
+        let (result, events) = await harness.run(TaskSpec(description: trivialTask, policy: p))
+        #expect(result.decision == .abortToolLoop)
+        #expect(result.decision.exitCode == 7)
+        #expect(events.contains { if case .toolLoopWarning(_, _, .warning) = $0.kind { return true }; return false })
+        #expect(events.contains { if case .toolLoopWarning(_, _, .critical) = $0.kind { return true }; return false })
+        let wrapUp = harness.executor.requests.last?.messages.contains { $0.content.hasPrefix("[SYSTEM WARNING]") }
+        #expect(wrapUp == true)
+    }
+
+    @Test func providerFailureIsAFailureNotAnEmptySuccess() async throws {
+        let executor = ScriptedModel { _, _ in throw ProviderError(.authentication, provider: "fake", message: "invalid API key") }
+        let harness = PipelineHarness(executor: executor, judge: ScriptedModel(replies: []))
+        let (result, _) = await harness.run(TaskSpec(description: trivialTask, policy: policy()))
+        #expect(result.decision == .failed)
+        #expect(result.decision.exitCode == 1)
+        #expect(result.status == .failed)
+        #expect(result.error?.contains("invalid API key") == true)
+    }
+
+    @Test func contextOverflowPrunesAndRetriesOnce() async throws {
+        let executor = ScriptedModel { request, n in
+            switch n {
+            case 0, 1, 2: return ScriptedReply(toolCalls: [ToolCall(id: "c\(n)", name: "probe", arguments: ["n": .number(Double(n))])])
+            case 3: throw ProviderError(.contextOverflow, provider: "fake", message: "maximum context length exceeded")
+            default:
+                let cleared = request.messages.filter { $0.content.contains("cleared") }.count
+                return .text("answer after pruning \(cleared)")
+            }
+        }
+        var harness = PipelineHarness(executor: executor, judge: ScriptedModel(replies: [.verdict(["quality": 0.9])]))
+        harness.tools = EchoTools()
+        let (result, events) = await harness.run(TaskSpec(description: trivialTask, policy: policy()))
+        #expect(result.decision == .accept)
+        #expect(result.output == "answer after pruning 1")
+        #expect(events.contains { if case .contextPruned = $0.kind { return true }; return false })
+    }
+
+    @Test func toolCallWrittenAsJSONTextIsRecognisedAndRepeatsStop() async throws {
+        let call = "```json\n{\"name\": \"probe\", \"arguments\": {\"n\": 1}}\n```"
+        let executor = ScriptedModel(replies: [.text(call), .text(call), .text("never reached")])
+        var harness = PipelineHarness(executor: executor, judge: ScriptedModel(replies: [.verdict(["quality": 0.9])]))
+        let tools = EchoTools()
+        harness.tools = tools
+        let (result, _) = await harness.run(TaskSpec(description: trivialTask, policy: policy(1)))
+        #expect(tools.calls.value == 1, "the text call ran once; the identical repeat stopped the loop")
+        #expect(harness.executor.callCount == 2)
+        #expect(result.output.contains("repeated the same tool call"))
+        let second = try #require(harness.executor.requests.last)
+        #expect(second.messages.contains { $0.content.hasPrefix("[Tool result for probe]") })
+    }
+}
+
+/// A tool box with one tool, `probe`, that echoes its arguments.
+struct EchoTools: ToolBox {
+    let calls = LockedValue(0)
+    var definitions: [ToolDefinition] {
+        [ToolDefinition(name: "probe", description: "Echoes.", parameters: ["type": "object"])]
+    }
+    func call(_ call: ToolCall) async -> ToolOutcome {
+        calls.withLock { $0 += 1 }
+        return ToolOutcome(content: "echo \(call.arguments.jsonString)")
+    }
+}
