@@ -27,7 +27,7 @@ struct RunCommandToolTests {
         #expect(outcome.isError)
         #expect(outcome.content.contains("timed out after 0.3 s"))
         let pidLine = outcome.content.split(separator: "\n").dropFirst().first.map(String.init) ?? ""
-        let pid = try #require(Int32(pidLine.trimmingWhitespace))
+        let pid = try #require(Int32(pidLine.trimmed))
         #expect(kill(pid, 0) == -1)
     }
 
@@ -44,7 +44,7 @@ struct RunCommandToolTests {
             let count = read(fd, &buffer, buffer.count)
             return String(decoding: buffer[0..<max(0, count)], as: UTF8.self)
         }
-        let pid = try #require(Int32(pidText.trimmingWhitespace))
+        let pid = try #require(Int32(pidText.trimmed))
         call.cancel()
         let outcome = await call.value
         #expect(outcome.isError && outcome.content.contains("cancelled"))

@@ -70,7 +70,7 @@ struct SubprocessTests {
     @Test func timeoutKillsTheWholeProcessGroup() async throws {
         let result = try await Subprocess(.shell("sleep 100 & echo $!; wait"), timeout: 0.3).run()
         #expect(result.timedOut)
-        let grandchild = try #require(Int32(result.output.trimmingWhitespace))
+        let grandchild = try #require(Int32(result.output.trimmed))
         #expect(!processIsRunning(grandchild))
     }
 
@@ -85,7 +85,7 @@ struct SubprocessTests {
     @Test func backgroundProcessesDoNotOutliveTheCommand() async throws {
         let result = try await Subprocess(.shell("sleep 100 & echo $!"), timeout: 30).run()
         #expect(result.exitCode == 0 && !result.timedOut)
-        let straggler = try #require(Int32(result.output.trimmingWhitespace))
+        let straggler = try #require(Int32(result.output.trimmed))
         #expect(!processIsRunning(straggler))
     }
 
@@ -105,7 +105,7 @@ struct SubprocessTests {
             let count = read(fd, &buffer, buffer.count)
             return String(decoding: buffer[0..<max(0, count)], as: UTF8.self)
         }
-        let grandchild = try #require(Int32(pidText.trimmingWhitespace))
+        let grandchild = try #require(Int32(pidText.trimmed))
         #expect(processIsRunning(grandchild))
 
         task.cancel()

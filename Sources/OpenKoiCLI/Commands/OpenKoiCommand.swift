@@ -1,3 +1,72 @@
+import ArgumentParser
+import OpenKoiCore
+
+/// The `openkoi` command line. `main()` answers `--version` before ArgumentParser loads anything:
+/// it is the startup path users and scripts hit most (DESIGN.md §4: ≤ 5 ms).
 public enum OpenKoiCommand {
-    public static func main() {}
+    public static let version = "0.1.0"
+
+    public static func main(_ arguments: [String] = Array(CommandLine.arguments.dropFirst())) {
+        if arguments == ["--version"] || arguments == ["-V"] {
+            StandardStreams.out("openkoi \(version)\n")
+            exit(0)
+        }
+        OpenKoi.main(arguments)
+    }
 }
+
+struct OpenKoi: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "openkoi",
+        abstract: "Self-iterating AI agent: plan, execute, evaluate, refine until the quality bar is met.",
+        discussion: """
+            Examples:
+              openkoi "What is the capital of France?"
+              openkoi -m anthropic/claude-sonnet-4-20250514 -i 5 "add input validation to src/api.py" --yes
+              openkoi batch tasks.jsonl --concurrency 4 > results.jsonl
+
+            Task options (before or after the task words): -m/--model provider/model, -i/--iterate N,
+            -q/--quality 0..1, --quiet, --json, --stdin, --yes, --config PATH, --budget USD,
+            --budget-tokens N, --timeout SECONDS, --workspace DIR. See 'openkoi help run'.
+
+            Exit codes: 0 accepted (also best-of-N and plateau), 1 failed, 2 usage error,
+            3 regression abort, 4 token budget, 5 cost budget, 6 timeout, 7 tool loop, 130 cancelled.
+            """,
+        version: "openkoi \(OpenKoiCommand.version)",
+        subcommands: [Run.self, Batch.self],
+        defaultSubcommand: Run.self)
+}
+
+/// Options shared by every command that runs tasks.
+struct TaskOptions: ParsableArguments {
+    @Option(name: [.short, .long], help: "Model as provider/model (e.g. openai/gpt-4.1, local/smollm2-135m) or a bare model name.")
+    var model: String?
+
+    @Option(name: [.customShort("i"), .long], help: "Maximum iterations (0 = execute once without evaluation).")
+    var iterate: Int?
+
+    @Option(name: [.customShort("q"), .long], help: "Quality threshold between 0 and 1.")
+    var quality: Double?
+
+    @Flag(name: [.short, .long], help: "Allow shell commands without asking (unattended runs).")
+    var yes = false
+
+    @Option(help: "Config file to load instead of ~/.openkoi/config.toml.")
+    var config: String?
+
+    @Option(help: "Cost budget per task in US dollars.")
+    var budget: Double?
+
+    @Option(name: .customLong("budget-tokens"), help: "Token budget per task.")
+    var budgetTokens: Int?
+
+    @Option(help: "Wall-clock budget per task in seconds; the call in flight is cancelled when it runs out.")
+    var timeout: Double?
+
+    @Option(help: "Directory the tools act in (default: the current directory).")
+    var workspace: String?
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif

@@ -90,10 +90,13 @@ public struct ChatRequest: Sendable, Hashable {
     public var tools: [ToolDefinition]
     public var maxTokens: Int?
     public var temperature: Double?
+    /// A JSON Schema the reply must follow. Providers that can constrain decoding to it do
+    /// (llama.cpp, OpenAI, Ollama); the others ignore it, so callers still parse tolerantly.
+    public var responseSchema: JSONValue?
 
     public init(
         model: String, system: String? = nil, messages: [ChatMessage], tools: [ToolDefinition] = [],
-        maxTokens: Int? = nil, temperature: Double? = nil
+        maxTokens: Int? = nil, temperature: Double? = nil, responseSchema: JSONValue? = nil
     ) {
         self.model = model
         self.system = system
@@ -101,6 +104,7 @@ public struct ChatRequest: Sendable, Hashable {
         self.tools = tools
         self.maxTokens = maxTokens
         self.temperature = temperature
+        self.responseSchema = responseSchema
     }
 }
 

@@ -5,12 +5,18 @@ public struct ModelBinding: Sendable {
     public var pricing: ModelPricing
     /// Context window in tokens when known; the executor prunes history to fit it.
     public var contextWindow: Int?
+    /// Caps the executor's output per call (small local models ramble until their context is full).
+    public var maxOutputTokens: Int?
 
-    public init(provider: any ModelProvider, model: String, pricing: ModelPricing = .free, contextWindow: Int? = nil) {
+    public init(
+        provider: any ModelProvider, model: String, pricing: ModelPricing = .free, contextWindow: Int? = nil,
+        maxOutputTokens: Int? = nil
+    ) {
         self.provider = provider
         self.model = model
         self.pricing = pricing
         self.contextWindow = contextWindow
+        self.maxOutputTokens = maxOutputTokens
     }
 
     /// `provider/model`, as shown to users.

@@ -28,9 +28,11 @@ struct EvaluationStep: Sendable {
         var messages: [ChatMessage] = [.user(JudgePrompt.user(task: task, plan: plan, rubric: rubric, output: output))]
         var usage = TokenUsage.zero
         var lastReply = ""
+        let schema = JudgePrompt.schema(for: rubric)
         for attempt in 1...2 {
             let request = ChatRequest(
-                model: judge.model, system: JudgePrompt.system, messages: messages, maxTokens: 1200, temperature: 0.1)
+                model: judge.model, system: JudgePrompt.system, messages: messages, maxTokens: 1200, temperature: 0.1,
+                responseSchema: schema)
             let response = try await judge.provider.chat(request)
             usage += response.usage
             lastReply = response.content

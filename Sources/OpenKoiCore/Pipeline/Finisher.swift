@@ -4,6 +4,7 @@ struct Finisher: Sendable {
     let events: any EventSink
 
     func finish(_ run: TaskRun, decision: Decision, error: String? = nil) async {
+        run.control.finish()
         let result = Self.result(for: run, decision: decision, error: error)
         events.publish(TaskEvent(taskID: run.spec.id, kind: .finished(result)))
         run.slot.deliver(result)

@@ -31,7 +31,7 @@ struct ToolLoop: Sendable {
             let offerTools = !definitions.isEmpty && round <= policy.maxToolRounds
             let request = ChatRequest(
                 model: binding.model, system: system, messages: messages, tools: offerTools ? definitions : [],
-                maxTokens: policy.maxOutputTokens, temperature: 0.7)
+                maxTokens: min(policy.maxOutputTokens, binding.maxOutputTokens ?? .max), temperature: 0.7)
             let response: ChatResponse
             do {
                 let iteration = self.iteration

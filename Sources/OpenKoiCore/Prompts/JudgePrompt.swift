@@ -29,5 +29,37 @@ enum JudgePrompt {
         return text
     }
 
+    /// The verdict's JSON Schema (with length caps: a constrained small model otherwise fills its
+    /// whole output budget with findings), so providers that support constrained decoding can only produce a
+    /// readable verdict (small local models otherwise rarely manage valid JSON).
+    static func schema(for rubric: Rubric) -> JSONValue {
+        var scoreProperties: [String: JSONValue] = [:]
+        for dimension in rubric.dimensions {
+            scoreProperties[dimension.name] = ["type": "number", "minimum": 0, "maximum": 1]
+        }
+        let finding: JSONValue = [
+            "type": "object",
+            "properties": [
+                "severity": ["type": "string", "enum": ["blocker", "important", "suggestion"]],
+                "dimension": ["type": "string", "maxLength": 40], "title": ["type": "string", "maxLength": 100],
+                "description": ["type": "string", "maxLength": 300], "fix": ["type": "string", "maxLength": 300],
+            ],
+            "required": ["severity", "title"],
+        ]
+        return [
+            "type": "object",
+            "properties": [
+                "scores": [
+                    "type": "object", "properties": .object(scoreProperties),
+                    "required": .array(rubric.dimensions.map { .string($0.name) }),
+                ],
+                "findings": ["type": "array", "items": finding, "maxItems": 5],
+                "missing_steps": ["type": "array", "items": ["type": "string", "maxLength": 200], "maxItems": 3],
+                "suggestion": ["type": "string", "maxLength": 300],
+            ],
+            "required": ["scores", "findings"],
+        ]
+    }
+
     static let retry = "That reply could not be read. Reply with only the JSON object in the format given, no other text."
 }

@@ -30,6 +30,28 @@ public struct TaskStateFiles: Sendable {
         public var last_decision: String
         public var tool_calls: [String]
         public var model: String
+
+        public init(
+            task_id: String, description: String, status: String, phase: String, iteration: Int, max_iterations: Int,
+            current_score: Double?, best_score: Double?, cost_usd: Double, tokens_used: Int, started_at: String,
+            elapsed_secs: Double, last_decision: String, tool_calls: [String], model: String
+        ) {
+            self.task_id = task_id
+            self.description = description
+            self.status = status
+            self.phase = phase
+            self.iteration = iteration
+            self.max_iterations = max_iterations
+            self.current_score = current_score
+            self.best_score = best_score
+            self.cost_usd = cost_usd
+            self.tokens_used = tokens_used
+            self.started_at = started_at
+            self.elapsed_secs = elapsed_secs
+            self.last_decision = last_decision
+            self.tool_calls = tool_calls
+            self.model = model
+        }
     }
 
     public struct HistoryEntry: Codable, Sendable, Hashable {
@@ -42,6 +64,21 @@ public struct TaskStateFiles: Sendable {
         public var decision: String
         public var status: String
         public var completed_at: String
+
+        public init(
+            task_id: String, description: String, iterations: Int, total_tokens: Int, cost_usd: Double,
+            final_score: Double?, decision: String, status: String, completed_at: String
+        ) {
+            self.task_id = task_id
+            self.description = description
+            self.iterations = iterations
+            self.total_tokens = total_tokens
+            self.cost_usd = cost_usd
+            self.final_score = final_score
+            self.decision = decision
+            self.status = status
+            self.completed_at = completed_at
+        }
     }
 
     public func writeCurrent(_ state: CurrentTask) throws {

@@ -15,6 +15,8 @@ enum OllamaRequestBody {
         if let temperature = request.temperature { options["temperature"] = .number(temperature) }
         if let maxTokens = request.maxTokens { options["num_predict"] = .number(Double(maxTokens)) }
         if !options.isEmpty { body["options"] = .object(options) }
+        // Ollama constrains decoding to a JSON Schema given as `format`.
+        if let schema = request.responseSchema { body["format"] = schema }
         return .object(body)
     }
 

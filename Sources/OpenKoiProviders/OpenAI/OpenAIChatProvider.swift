@@ -3,6 +3,9 @@ import OpenKoiCore
 /// The OpenAI chat-completions wire format: OpenAI itself, llama.cpp's server, and any
 /// `[providers.<id>] base_url` host that speaks it (tool calling included).
 public struct OpenAIChatProvider: ModelProvider, CustomStringConvertible {
+    /// Provider ids whose servers accept `response_format: json_schema` (OpenAI and the bundled llama.cpp).
+    static let structuredOutputHosts: Set<String> = ["openai", "local"]
+
     public let id: String
     /// Up to and including the version segment, e.g. `https://api.openai.com/v1`.
     public let baseURL: String
@@ -35,7 +38,7 @@ public struct OpenAIChatProvider: ModelProvider, CustomStringConvertible {
         let http = HTTPRequest(
             method: "POST", url: endpoint(baseURL, "/chat/completions"),
             headers: headers(accept: "text/event-stream") + [("Content-Type", "application/json")],
-            body: jsonBody(OpenAIRequestBody.make(request)))
+            body: jsonBody(OpenAIRequestBody.make(request, structuredOutput: Self.structuredOutputHosts.contains(id))))
         return chatEventStream(provider: id, secret: apiKey?.value) { [id, transport, apiKey] emit in
             let response = try await transport.sendExpectingSuccess(http, provider: id, secret: apiKey?.value)
             var decoder = OpenAIStreamDecoder(provider: id)

@@ -2,7 +2,9 @@ import OpenKoiCore
 
 /// Builds the `POST /chat/completions` body (OpenAI and every compatible host).
 enum OpenAIRequestBody {
-    static func make(_ request: ChatRequest) -> JSONValue {
+    /// - Parameter structuredOutput: the host accepts `response_format: json_schema` (OpenAI, llama.cpp);
+    ///   other compatible hosts may reject the field, so it is sent only when known to work.
+    static func make(_ request: ChatRequest, structuredOutput: Bool = false) -> JSONValue {
         var body: [String: JSONValue] = [
             "model": .string(request.model),
             "messages": .array(messages(request)),
@@ -18,6 +20,9 @@ enum OpenAIRequestBody {
         }
         if let temperature = request.temperature, family.acceptsTemperature {
             body["temperature"] = .number(temperature)
+        }
+        if structuredOutput, let schema = request.responseSchema {
+            body["response_format"] = ["type": "json_schema", "json_schema": ["name": "response", "schema": schema]]
         }
         return .object(body)
     }

@@ -11,7 +11,7 @@ public enum CommandPolicy: Sendable, Hashable {
 
     /// The policy for a run: `--yes` allows everything, otherwise the configured prefixes (if any).
     public init(assumeYes: Bool, allowedPrefixes: [String]) {
-        let prefixes = allowedPrefixes.map { $0.trimmingWhitespace }.filter { !$0.isEmpty }
+        let prefixes = allowedPrefixes.map { $0.trimmed }.filter { !$0.isEmpty }
         if assumeYes {
             self = .allowAll
         } else if prefixes.isEmpty {
@@ -34,7 +34,7 @@ public enum CommandPolicy: Sendable, Hashable {
                 Continue without running commands if you can.
                 """
         case .allowList(let prefixes):
-            let trimmed = command.trimmingWhitespace
+            let trimmed = command.trimmed
             if let operatorText = Self.shellOperator(in: trimmed) {
                 return """
                     Command not run: it contains the shell operator '\(operatorText)', and commands allowed by \
@@ -54,7 +54,7 @@ public enum CommandPolicy: Sendable, Hashable {
 
     /// Whole-word prefix match: "git status" allows "git status -s" but not "git statusx".
     private static func command(_ command: String, startsWith prefix: String) -> Bool {
-        let prefix = prefix.trimmingWhitespace
+        let prefix = prefix.trimmed
         guard command.hasPrefix(prefix) else { return false }
         let rest = command.dropFirst(prefix.count)
         guard let next = rest.first else { return true }

@@ -30,7 +30,7 @@ struct RunCommandTool: BuiltinTool {
 
     func run(_ arguments: ToolArguments) async throws(ToolFailure) -> ToolOutcome {
         let command = try arguments.string("command")
-        guard !command.trimmingWhitespace.isEmpty else { throw ToolFailure("run_command: 'command' is empty") }
+        guard !command.trimmed.isEmpty else { throw ToolFailure("run_command: 'command' is empty") }
         var timeout = defaultTimeout
         if let requested = try arguments.optionalDouble("timeout_seconds") {
             guard requested.isFinite, requested > 0 else {

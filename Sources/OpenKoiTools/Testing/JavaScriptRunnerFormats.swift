@@ -39,9 +39,9 @@ enum JavaScriptRunnerFormats {
         var failed: Int?
         for line in lines {
             if let value = SummaryText.after("# pass ", in: line) ?? SummaryText.after("ℹ pass ", in: line) {
-                passed = Int(value.trimmingWhitespace)
+                passed = Int(value.trimmed)
             } else if let value = SummaryText.after("# fail ", in: line) ?? SummaryText.after("ℹ fail ", in: line) {
-                failed = Int(value.trimmingWhitespace)
+                failed = Int(value.trimmed)
             }
         }
         guard passed != nil || failed != nil else { return nil }

@@ -24,7 +24,7 @@ public struct TestCommandCheck: ObjectiveCheck {
 
     /// The command that `run()` would run, or nil when none is configured or detected.
     public var command: String? {
-        if let configured = configuredCommand?.trimmingWhitespace, !configured.isEmpty { return configured }
+        if let configured = configuredCommand?.trimmed, !configured.isEmpty { return configured }
         return Self.detectCommand(in: workspace)
     }
 
@@ -115,6 +115,6 @@ public struct TestCommandCheck: ObjectiveCheck {
         guard let bytes = try? FileSystem.readBytes(workspace + "/package.json", displayPath: "package.json", maxBytes: 1 << 20),
             let script = JSONValue.parse(String(decoding: bytes, as: UTF8.self))?["scripts"]?["test"]?.stringValue
         else { return false }
-        return !script.trimmingWhitespace.isEmpty && !script.contains("no test specified")
+        return !script.trimmed.isEmpty && !script.contains("no test specified")
     }
 }

@@ -28,7 +28,7 @@ public enum TestOutputParser {
     /// `nil` when no runner summary was recognised.
     public static func parse(_ output: String) -> TestOutputSummary? {
         let lines = stripANSI(output).split(separator: "\n", omittingEmptySubsequences: false).map {
-            Substring($0.trimmingWhitespace)
+            Substring($0.trimmed)
         }
         var summary = TestOutputSummary()
         let parsers: [(String, ([Substring]) -> RunnerCounts?)] = [
@@ -53,7 +53,7 @@ public enum TestOutputParser {
     /// The last `count` lines, without colour codes.
     public static func tail(of output: String, lines count: Int = 40) -> String {
         var lines = stripANSI(output).split(separator: "\n", omittingEmptySubsequences: false)
-        while let last = lines.last, last.trimmingWhitespace.isEmpty { lines.removeLast() }
+        while let last = lines.last, last.trimmed.isEmpty { lines.removeLast() }
         return lines.suffix(count).joined(separator: "\n")
     }
 
@@ -107,7 +107,7 @@ enum SummaryText {
 
     /// One-line failure label, capped so a huge assertion message cannot flood findings.
     static func label(_ text: Substring) -> String {
-        let trimmed = text.trimmingWhitespace
+        let trimmed = text.trimmed
         return trimmed.count > 200 ? String(trimmed.prefix(200)) + "…" : trimmed
     }
 }

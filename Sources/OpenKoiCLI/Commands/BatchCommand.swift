@@ -1,0 +1,156 @@
+import ArgumentParser
+import OpenKoiCore
+
+/// `openkoi batch tasks.jsonl --concurrency N`: many tasks through one pipeline; one JSON result
+/// line per task on stdout, in the order they finish.
+struct Batch: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run tasks from a JSONL file concurrently.",
+        discussion: """
+            Each input line is a JSON object: {"task": "...", "id": "...", "model": "provider/model",
+            "max_iterations": 3, "quality": 0.8}; only "task" is required. Each output line has id, status
+            (accepted, accepted_best, stopped, failed), output, score, iterations, tokens, cost_usd and error.
+            A bad input line yields a failed result naming its line number; the other tasks still run.
+            Exit code: 0 when no task failed, 1 otherwise.
+            """)
+
+    @Argument(help: "JSONL file of tasks, or - for stdin.")
+    var file: String
+
+    @Option(help: "Tasks run at once.")
+    var concurrency = 4
+
+    @Flag(help: "No per-task progress lines on stderr.")
+    var quiet = false
+
+    @OptionGroup var options: TaskOptions
+
+    func validate() throws {
+        guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1") }
+    }
+
+    func run() throws {
+        let session: Session
+        let policy: TaskPolicy
+        let lines: [Substring]
+        do {
+            session = try Session(options: options)
+            policy = try session.policy()
+            lines = try readLines()
+        } catch let error as CLIError {
+            StandardStreams.err("error: \(error.description)\n")
+            throw ExitCode(error.code)
+        }
+        let concurrency = self.concurrency
+        let quiet = self.quiet
+        let code = BlockingRunner.run {
+            await runBatch(session: session, lines: lines, policy: policy, concurrency: concurrency, quiet: quiet)
+        }
+        if code != 0 { throw ExitCode(code) }
+    }
+
+    func readLines() throws -> [Substring] {
+        let text: String
+        if file == "-" {
+            text = StandardStreams.readStdin()
+        } else {
+            guard let data = FileManager.default.contents(atPath: file) else {
+                throw CLIError("cannot read batch file \(file): no such file or not readable")
+            }
+            text = String(decoding: data, as: UTF8.self)
+        }
+        return text.split(separator: "\n", omittingEmptySubsequences: false)
+    }
+}
+
+/// One input line, decoded; a bad line becomes a failed result instead of stopping the batch.
+enum BatchLine {
+    case task(TaskSpec)
+    case invalid(id: String, message: String)
+    case blank
+
+    init(_ line: Substring, number: Int, policy: TaskPolicy) {
+        let trimmed = line.trimmed
+        guard !trimmed.isEmpty else { self = .blank; return }
+        let fallbackID = "line-\(number)"
+        guard let json = JSONValue.parse(trimmed), json.objectValue != nil else {
+            self = .invalid(id: fallbackID, message: "line \(number): not a JSON object")
+            return
+        }
+        let id = json["id"]?.stringValue ?? json["id"]?.intValue.map(String.init) ?? fallbackID
+        guard let task = json["task"]?.stringValue, !task.trimmed.isEmpty else {
+            self = .invalid(id: id, message: "line \(number): \"task\" is required and must be a non-empty string")
+            return
+        }
+        var policy = policy
+        if let node = json["max_iterations"] {
+            guard let value = node.intValue, value >= 0 else {
+                self = .invalid(id: id, message: "line \(number): \"max_iterations\" must be a non-negative integer")
+                return
+            }
+            policy.maxIterations = value
+        }
+        if let node = json["quality"] {
+            guard let value = node.doubleValue, (0...1).contains(value) else {
+                self = .invalid(id: id, message: "line \(number): \"quality\" must be a number between 0 and 1")
+                return
+            }
+            policy.qualityThreshold = value
+        }
+        var model: String?
+        if let node = json["model"] {
+            guard let value = node.stringValue, !value.isEmpty else {
+                self = .invalid(id: id, message: "line \(number): \"model\" must be a string like provider/model")
+                return
+            }
+            model = value
+        }
+        self = .task(TaskSpec(id: id, description: task, model: model, policy: policy))
+    }
+}
+
+func runBatch(session: Session, lines: [Substring], policy: TaskPolicy, concurrency: Int, quiet: Bool) async -> Int32 {
+    let bus = EventBus()
+    let state = bus.subscribe()
+    let recorder = session.stateRecorder(tracksCurrentTask: false)
+    async let recorded: Void = recorder.record(state)
+    let pipeline = Pipeline(configuration: session.pipelineConfiguration(concurrency: concurrency), services: session.services(events: bus))
+
+    var failed = 0
+    var finished = 0
+    func emit(_ result: TaskResult) {
+        StandardStreams.out(ResultDocument(result).jsonLine + "\n")
+        finished += 1
+        if result.status == .failed { failed += 1 }
+        if !quiet {
+            let score = result.score.map { BudgetMeter.fixed($0, decimals: 2) } ?? "n/a"
+            StandardStreams.err("[batch] \(finished) done: \(result.taskID) \(result.status.rawValue) score=\(score)\n")
+        }
+    }
+
+    await withTaskGroup(of: TaskResult.self) { group in
+        var running = 0
+        for (index, line) in lines.enumerated() {
+            switch BatchLine(line, number: index + 1, policy: policy) {
+            case .blank: continue
+            case .invalid(let id, let message):
+                emit(TaskResult(
+                    taskID: id, description: "", output: "", score: nil, iterations: 0, bestIteration: nil, decision: .failed,
+                    usage: .zero, costUSD: 0, durationMS: 0, error: message, findings: [], model: ""))
+            case .task(let spec):
+                // Keep at most `concurrency` tasks submitted: the file is read as capacity frees up.
+                if running >= concurrency, let result = await group.next() {
+                    running -= 1
+                    emit(result)
+                }
+                group.addTask { await pipeline.submit(spec) }
+                running += 1
+            }
+        }
+        for await result in group { emit(result) }
+    }
+    await pipeline.shutdown()
+    bus.finish()
+    await recorded
+    return failed == 0 ? 0 : 1
+}

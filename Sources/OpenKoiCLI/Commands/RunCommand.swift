@@ -1,0 +1,84 @@
+import ArgumentParser
+import OpenKoiCore
+
+/// `openkoi [options] <task…>`: one task through the pipeline, best answer on stdout.
+struct Run: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "run", abstract: "Run one task (the default command).")
+
+    @OptionGroup var options: TaskOptions
+
+    @Flag(help: "Print only the result, no progress.")
+    var quiet = false
+
+    @Flag(help: "Print one JSON object: output, score, iterations, decision, tokens, cost_usd, duration_ms.")
+    var json = false
+
+    @Flag(help: "Read the task from stdin (piped stdin is read too).")
+    var stdin = false
+
+    @Argument(help: "The task, in words. Options may come before or after it.")
+    var task: [String] = []
+
+    func run() throws {
+        let text = try taskText()
+        let session: Session
+        let policy: TaskPolicy
+        do {
+            session = try Session(options: options)
+            policy = try session.policy()
+        } catch let error as CLIError {
+            StandardStreams.err("error: \(error.description)\n")
+            throw ExitCode(error.code)
+        }
+        let quiet = self.quiet
+        let json = self.json
+        let code = BlockingRunner.run {
+            await execute(session: session, spec: TaskSpec(description: text, policy: policy), quiet: quiet, json: json)
+        }
+        if code != 0 { throw ExitCode(code) }
+    }
+
+    /// Words, `--stdin`, or piped stdin, combined as in the reference (§1.1).
+    func taskText() throws -> String {
+        let words = task.joined(separator: " ").trimmed
+        var piped = ""
+        if stdin || (StandardStreams.stdinHasData && !StandardStreams.stdinIsTerminal) {
+            piped = StandardStreams.readStdin().trimmed
+            if stdin, piped.isEmpty { throw ValidationError("--stdin was given but stdin is empty") }
+        }
+        switch (words.isEmpty, piped.isEmpty) {
+        case (false, false): return "\(words)\n\n---\n\n\(piped)"
+        case (false, true): return words
+        case (true, false): return piped
+        case (true, true):
+            throw ValidationError("No task given. Usage: openkoi \"<task>\"  (or pipe it in, or see openkoi --help)")
+        }
+    }
+}
+
+/// Runs the task with progress and state observers, prints the result, returns the exit code.
+func execute(session: Session, spec: TaskSpec, quiet: Bool, json: Bool) async -> Int32 {
+    let bus = EventBus()
+    let progress = quiet || json ? nil : bus.subscribe(buffering: .bufferingNewest(4096))
+    let state = bus.subscribe()
+    let pipeline = Pipeline(configuration: session.pipelineConfiguration(concurrency: 1), services: session.services(events: bus))
+    let renderer = ProgressRenderer(streamOutput: StandardStreams.stderrIsTerminal)
+    let recorder = session.stateRecorder(tracksCurrentTask: true)
+    async let rendered: Void = { if let progress { await renderer.render(progress) } }()
+    async let recorded: Void = recorder.record(state)
+
+    let result = await pipeline.submit(spec)
+    await pipeline.shutdown()
+    bus.finish()
+    _ = await (rendered, recorded)
+
+    if json {
+        StandardStreams.out(ResultDocument(result).jsonLine + "\n")
+    } else if !result.output.isEmpty {
+        StandardStreams.out(result.output.hasSuffix("\n") ? result.output : result.output + "\n")
+    }
+    if !json, let error = result.error, result.decision == .failed || quiet {
+        session.console.error(error)
+    }
+    return result.decision.exitCode
+}

@@ -1,0 +1,72 @@
+import OpenKoiCore
+
+/// Prints a task's progress on stderr, one line per event (reference §1.4, plus scores per
+/// dimension, tokens and findings). Subscribed with `.bufferingNewest`, so a slow terminal drops
+/// old lines instead of slowing the pipeline.
+struct ProgressRenderer: Sendable {
+    /// Echo the streamed answer (dimmed) when stderr is a terminal.
+    var streamOutput: Bool
+
+    func render(_ events: AsyncStream<TaskEvent>) async {
+        var midLine = false
+        for await event in events {
+            if case .outputDelta(_, let text) = event.kind {
+                guard streamOutput else { continue }
+                StandardStreams.err("\u{1B}[2m\(text)\u{1B}[0m")
+                midLine = !text.hasSuffix("\n")
+                continue
+            }
+            if midLine {
+                StandardStreams.err("\n")
+                midLine = false
+            }
+            if let line = Self.line(for: event) { StandardStreams.err(line + "\n") }
+        }
+    }
+
+    static func line(for event: TaskEvent) -> String? {
+        switch event.kind {
+        case .queued(let description, let model, _):
+            let short = description.count > 60 ? String(description.prefix(57)) + "..." : description
+            return "[execute] \(short.replacing("\n", with: " ")) | model: \(model)"
+        case .planning: return "[plan] planning..."
+        case .planReady(let plan):
+            if plan.skipped { return "[plan] skipped: trivial task, answering directly" }
+            var text = "[plan] \(plan.steps.count) step(s)"
+            for (index, step) in plan.steps.enumerated() { text += "\n         \(index + 1). \(step)" }
+            return text
+        case .iterationStarted(let iteration, let max): return "[iter \(iteration)/\(max)] executing..."
+        case .outputDelta: return nil
+        case .toolCall(let iteration, _, let summary): return "[iter \(iteration)]   tool: \(summary)"
+        case .toolLoopWarning(let iteration, let calls, let level):
+            return "[iter \(iteration)] [safety] \(calls) tool calls (\(level.rawValue) limit)"
+        case .usage: return nil
+        case .retrying(_, let attempt, let delay, let reason):
+            return "[retry] attempt \(attempt) in \(BudgetMeter.fixed(delay, decimals: 1)) s: \(reason)"
+        case .contextPruned(let iteration, let removed):
+            return "[iter \(iteration)] context window full: pruned \(removed) message(s), retrying"
+        case .evaluating(let iteration): return "[iter \(iteration)] evaluating..."
+        case .evaluated(let iteration, let verdict, let identical):
+            var text = "[iter \(iteration)] "
+            if identical { text += "output identical to the previous iteration; verdict reused. " }
+            if verdict.dimensions.isEmpty {
+                text += "no score"
+            } else {
+                text += verdict.dimensions.map { "\($0.name)=\(BudgetMeter.fixed($0.score, decimals: 2))" }.joined(separator: " ")
+            }
+            for finding in verdict.findings.prefix(5) {
+                text += "\n         [\(finding.severity.rawValue)] \(finding.title)"
+            }
+            if verdict.findings.count > 5 { text += "\n         … \(verdict.findings.count - 5) more finding(s)" }
+            return text
+        case .decided(let iteration, let score, let decision, let cost, let tokens):
+            let scoreText = score.map { BudgetMeter.fixed($0, decimals: 2) } ?? "n/a"
+            return "[iter \(iteration)] score=\(scoreText) -> \(decision.rawValue) (tokens=\(tokens), $\(BudgetMeter.dollars(cost)))"
+        case .finished(let result):
+            let scoreText = result.score.map { BudgetMeter.fixed($0, decimals: 2) } ?? "n/a"
+            var text = "[done] \(result.decision.rawValue) score=\(scoreText) iterations=\(result.iterations) tokens=\(result.usage.total) cost=$\(BudgetMeter.dollars(result.costUSD)) time=\(BudgetMeter.fixed(Double(result.durationMS) / 1000, decimals: 1))s"
+            if let error = result.error { text += "\n[done] \(error)" }
+            return text
+        }
+    }
+}

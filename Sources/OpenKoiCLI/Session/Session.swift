@@ -1,0 +1,111 @@
+import OpenKoiCore
+import OpenKoiProviders
+import OpenKoiSkills
+import OpenKoiTools
+
+/// Everything a command that runs tasks needs, assembled once from flags, environment and config
+/// (precedence: flags > environment > config > defaults).
+struct Session {
+    let paths: OpenKoiPaths
+    let config: OpenKoiConfig
+    let console: Console
+    let environment: [String: String]
+    let workspace: String
+    let options: TaskOptions
+
+    /// Loads the config and reports its warnings; a bad config is a `CLIError` naming file and line.
+    init(options: TaskOptions, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+        let paths = OpenKoiPaths(environment: environment)
+        let loaded: LoadedConfig
+        do {
+            loaded = try ConfigLoader.load(explicitPath: options.config, paths: paths, environment: environment)
+        } catch {
+            throw CLIError(String(describing: error))
+        }
+        console = Console(level: loaded.config.logLevel)
+        for warning in loaded.warnings { console.warning(String(describing: warning)) }
+        self.paths = paths
+        config = loaded.config
+        self.environment = environment
+        self.options = options
+        workspace = options.workspace ?? FileManager.default.currentDirectoryPath
+    }
+
+    /// The task policy: config values overridden by flags.
+    func policy(maxIterations: Int? = nil, quality: Double? = nil) throws -> TaskPolicy {
+        let iteration = config.iteration
+        let safety = config.safety
+        var policy = TaskPolicy(
+            maxIterations: iteration.maxIterations, qualityThreshold: iteration.qualityThreshold,
+            improvementThreshold: iteration.improvementThreshold, tokenBudget: iteration.tokenBudget,
+            maxCostUSD: safety.maxCostUSD, timeoutSeconds: iteration.timeoutSeconds,
+            abortOnRegression: safety.abortOnRegression, regressionThreshold: safety.regressionThreshold,
+            toolLoop: ToolLoopLimits(
+                warning: safety.toolLoop.warning, critical: safety.toolLoop.critical,
+                circuitBreaker: safety.toolLoop.circuitBreaker))
+        if let value = maxIterations ?? options.iterate {
+            guard value >= 0 else { throw CLIError("--iterate must be 0 or more (0 = execute once without evaluation)") }
+            policy.maxIterations = value
+        }
+        if let value = quality ?? options.quality {
+            guard (0...1).contains(value) else { throw CLIError("--quality must be between 0 and 1, got \(value)") }
+            policy.qualityThreshold = value
+        }
+        if let value = options.budget {
+            guard value >= 0 else { throw CLIError("--budget must be 0 or more US dollars") }
+            policy.maxCostUSD = value
+        }
+        if let value = options.budgetTokens {
+            guard value >= 0 else { throw CLIError("--budget-tokens must be 0 or more") }
+            policy.tokenBudget = value
+        }
+        if let value = options.timeout {
+            guard value > 0 else { throw CLIError("--timeout must be more than 0 seconds") }
+            policy.timeoutSeconds = value
+        }
+        return policy
+    }
+
+    /// Stage services: model routing, built-in tools, rubrics and the workspace's tests.
+    func services(events: any EventSink) -> PipelineServices {
+        let custom = config.providers.sorted { $0.key < $1.key }.map { id, provider in
+            CustomProviderSpec(id: id, baseURL: provider.baseURL, apiKeyEnv: provider.apiKeyEnv,
+                               defaultModel: provider.defaultModel == "auto" ? nil : provider.defaultModel)
+        }
+        let resolver = ProviderResolver(environment: environment, customProviders: custom, transport: CurlTransport())
+        let router = SessionModelRouter(
+            resolver: resolver, executor: options.model ?? config.models.executor, evaluator: config.models.evaluator,
+            planner: config.models.planner, console: console)
+        let tools = BuiltinToolBox(
+            workspace: workspace, toolOutputDir: paths.toolOutputDir,
+            policy: CommandPolicy(assumeYes: options.yes, allowedPrefixes: config.tools.allowCommands),
+            commandTimeout: config.tools.commandTimeoutSeconds)
+        let check = TestCommandCheck(
+            workspace: workspace, configuredCommand: config.evaluation.testCommand,
+            timeout: config.evaluation.testTimeoutSeconds, enabled: config.evaluation.runTests)
+        return PipelineServices(router: router, tools: tools, rubrics: EvaluatorCatalog(), objectiveCheck: check, events: events)
+    }
+
+    func pipelineConfiguration(concurrency: Int? = nil) -> PipelineConfiguration {
+        if let concurrency { return .forConcurrency(concurrency) }
+        let p = config.pipeline
+        return PipelineConfiguration(planners: p.planners, executors: p.executors, evaluators: p.evaluators, maxInFlight: p.maxInFlight)
+    }
+
+    func stateRecorder(tracksCurrentTask: Bool) -> TaskStateRecorder {
+        let console = self.console
+        return TaskStateRecorder(
+            files: TaskStateFiles(stateDirectory: paths.stateDir), tracksCurrentTask: tracksCurrentTask,
+            onError: { console.warning("state file: \($0)") })
+    }
+}
+
+/// A failure to report as `error: <message>` with exit code 1 (or `code`).
+struct CLIError: Error, CustomStringConvertible {
+    var description: String
+    var code: Int32
+    init(_ message: String, code: Int32 = 1) {
+        description = message
+        self.code = code
+    }
+}

@@ -1,0 +1,66 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import OpenKoiCore
+
+/// Unbuffered writes to stdout and stderr. Results go to stdout; progress, warnings and errors to
+/// stderr only, so `openkoi … > answer.txt` captures the answer alone.
+enum StandardStreams {
+    static func out(_ text: String) { write(fd: 1, text) }
+    static func err(_ text: String) { write(fd: 2, text) }
+
+    static func write(fd: Int32, _ text: String) {
+        var bytes = Array(text.utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeMutableBytes { buffer in
+                #if canImport(Glibc)
+                Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+                #else
+                Darwin.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+                #endif
+            }
+            if n < 0 {
+                if errno == EINTR { continue }
+                return
+            }
+            offset += n
+        }
+    }
+
+    static var stderrIsTerminal: Bool { isatty(2) == 1 }
+    static var stdinIsTerminal: Bool { isatty(0) == 1 }
+
+    /// True when stdin is a pipe or a file (not a terminal, not /dev/null): its text is part of the task.
+    static var stdinHasData: Bool {
+        var info = stat()
+        guard fstat(0, &info) == 0 else { return false }
+        let type = info.st_mode & S_IFMT
+        return type == S_IFIFO || type == S_IFREG
+    }
+
+    /// Reads all of stdin.
+    static func readStdin() -> String {
+        var data = [UInt8]()
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { read(0, $0.baseAddress!, 65536) }
+            if n < 0, errno == EINTR { continue }
+            if n <= 0 { break }
+            data.append(contentsOf: chunk[0..<n])
+        }
+        return String(decoding: data, as: UTF8.self)
+    }
+}
+
+/// Leveled diagnostics on stderr (`OPENKOI_LOG_LEVEL` / `log_level`), never on stdout.
+struct Console: Sendable {
+    var level: LogLevel
+
+    func error(_ message: String) { StandardStreams.err("error: \(message)\n") }
+    func warning(_ message: String) { if level >= .warn { StandardStreams.err("warning: \(message)\n") } }
+    func info(_ message: String) { if level >= .info { StandardStreams.err("info: \(message)\n") } }
+    func debug(_ message: String) { if level >= .debug { StandardStreams.err("debug: \(message)\n") } }
+}

@@ -1,0 +1,63 @@
+import OpenKoiCore
+import OpenKoiTesting
+import Testing
+
+/// Runs that cannot succeed must say why and exit non-zero, never exit 0 with empty output.
+struct FailureExitTests {
+    static let task = ["-m", "openai/gpt-4.1", "What is 2+2?"]
+
+    @Test func rejectedKeyFailsWithAnErrorLine() async throws {
+        let sandbox = try CLISandbox()
+        let server = try OpenAIChatEndpoint { _ in ChatReplies.unauthorized }
+        defer { server.shutdown() }
+        let run = try await sandbox.run(Self.task, environment: openAIEnvironment(baseURL: server.baseURL))
+        #expect(run.exitCode == 1, "\(run.transcript)")
+        #expect(run.stdout == "")
+        let errorLine = try #require(
+            run.stderr.split(separator: "\n").first { $0.hasPrefix("error: ") }, "\(run.transcript)")
+        #expect(errorLine.contains("openai"), "the error should name the provider: \(errorLine)")
+        #expect(
+            errorLine.contains("401") && errorLine.lowercased().contains("api key"),
+            "the error should name the key problem: \(errorLine)")
+        #expect(!run.stderr.contains("test-key"))
+    }
+
+    @Test func rejectedKeyWithJSONPrintsAFailedResult() async throws {
+        let sandbox = try CLISandbox()
+        let server = try OpenAIChatEndpoint { _ in ChatReplies.unauthorized }
+        defer { server.shutdown() }
+        let run = try await sandbox.run(["--json"] + Self.task, environment: openAIEnvironment(baseURL: server.baseURL))
+        #expect(run.exitCode == 1, "\(run.transcript)")
+        let result = try run.singleJSONObject()
+        #expect(result["status"] == "failed")
+        #expect(result["decision"] == "failed")
+        #expect(result["output"] == "")
+        let error = try #require(result["error"]?.stringValue, "\(run.stdout)")
+        #expect(error.lowercased().contains("api key"), "\(error)")
+        #expect(!run.stderrHasJSON)
+    }
+
+    @Test func noProviderExplainsHowToSetOneUp() async throws {
+        let sandbox = try CLISandbox()  // no keys; local and Ollama addresses are closed ports
+        let run = try await sandbox.run(["What is 2+2?"])
+        #expect(run.exitCode == 1, "\(run.transcript)")
+        #expect(run.stdout == "")
+        #expect(run.stderr.contains("error: "), "\(run.transcript)")
+        #expect(run.stderr.contains("no model provider found"))
+        #expect(run.stderr.contains("export OPENAI_API_KEY="))
+        #expect(run.stderr.contains("scripts/local-model/start.sh"))
+    }
+
+    @Test func tokenBudgetBreakerExitsWithCode4() async throws {
+        let sandbox = try CLISandbox()
+        let server = try OpenAIChatEndpoint { _ in "4" }
+        defer { server.shutdown() }
+        let run = try await sandbox.run(
+            ["--json", "--budget-tokens", "1"] + Self.task, environment: openAIEnvironment(baseURL: server.baseURL))
+        #expect(run.exitCode == 4, "\(run.transcript)")
+        let result = try run.singleJSONObject()
+        #expect(result["decision"] == "abort_budget")
+        #expect(result["status"] == "stopped")
+        #expect(result["error"]?.stringValue?.isEmpty == false, "a stopped task should say why: \(run.stdout)")
+    }
+}

