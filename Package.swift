@@ -48,6 +48,6 @@ let package = Package(
         .testTarget(name: "OpenKoiToolsTests", dependencies: ["OpenKoiTools", "OpenKoiTesting"], swiftSettings: strictSwift),
         .testTarget(name: "OpenKoiSkillsTests", dependencies: ["OpenKoiSkills"], swiftSettings: strictSwift),
         .testTarget(
-            name: "OpenKoiCLITests", dependencies: ["OpenKoiCLI", "OpenKoiTesting"], swiftSettings: strictSwift),
+            name: "OpenKoiCLITests", dependencies: ["OpenKoiCLI", "OpenKoiTools", "OpenKoiTesting"], swiftSettings: strictSwift),
     ]
 )

@@ -22,15 +22,19 @@ struct OpenKoi: ParsableCommand {
         discussion: """
             Examples:
               openkoi "What is the capital of France?"
-              openkoi -m anthropic/claude-sonnet-4-20250514 -i 5 "add input validation to src/api.py" --yes
+              openkoi -m openai/gpt-4.1 -i 5 "add input validation to src/api.py" --yes
               openkoi batch tasks.jsonl --concurrency 4 > results.jsonl
 
-            Task options (before or after the task words): -m/--model provider/model, -i/--iterate N,
-            -q/--quality 0..1, --quiet, --json, --stdin, --yes, --config PATH, --budget USD,
-            --budget-tokens N, --timeout SECONDS, --workspace DIR. See 'openkoi help run'.
+            Task options go before or after the task words:
+              -m, --model provider/model   -i, --iterate N      -q, --quality 0..1
+              --quiet  --json  --stdin  --yes  --config PATH  --workspace DIR
+              --budget USD  --budget-tokens N  --timeout SECONDS
+            See 'openkoi help run' for details.
 
-            Exit codes: 0 accepted (also best-of-N and plateau), 1 failed, 2 usage error,
-            3 regression abort, 4 token budget, 5 cost budget, 6 timeout, 7 tool loop, 130 cancelled.
+            Exit codes:
+              0 accepted (also best-of-N and plateau)   1 failed   64 usage error
+              3 regression   4 token budget   5 cost budget   6 timeout
+              7 tool loop   130 cancelled
             """,
         version: "openkoi \(OpenKoiCommand.version)",
         subcommands: [Run.self, Batch.self],

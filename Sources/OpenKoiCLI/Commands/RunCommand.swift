@@ -24,7 +24,7 @@ struct Run: ParsableCommand {
         let session: Session
         let policy: TaskPolicy
         do {
-            session = try Session(options: options)
+            session = try Session(options: options, quiet: quiet || json)
             policy = try session.policy()
         } catch let error as CLIError {
             StandardStreams.err("error: \(error.description)\n")

@@ -65,7 +65,7 @@ struct ProgressRenderer: Sendable {
         case .finished(let result):
             let scoreText = result.score.map { BudgetMeter.fixed($0, decimals: 2) } ?? "n/a"
             var text = "[done] \(result.decision.rawValue) score=\(scoreText) iterations=\(result.iterations) tokens=\(result.usage.total) cost=$\(BudgetMeter.dollars(result.costUSD)) time=\(BudgetMeter.fixed(Double(result.durationMS) / 1000, decimals: 1))s"
-            if let error = result.error { text += "\n[done] \(error)" }
+            if let error = result.error, result.decision != .failed { text += "\n[done] \(error)" }
             return text
         }
     }

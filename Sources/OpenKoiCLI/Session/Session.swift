@@ -14,7 +14,8 @@ struct Session {
     let options: TaskOptions
 
     /// Loads the config and reports its warnings; a bad config is a `CLIError` naming file and line.
-    init(options: TaskOptions, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+    /// - Parameter quiet: only errors reach stderr (`--quiet` prints the result and nothing else).
+    init(options: TaskOptions, quiet: Bool = false, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
         let paths = OpenKoiPaths(environment: environment)
         let loaded: LoadedConfig
         do {
@@ -22,8 +23,11 @@ struct Session {
         } catch {
             throw CLIError(String(describing: error))
         }
-        console = Console(level: loaded.config.logLevel)
-        for warning in loaded.warnings { console.warning(String(describing: warning)) }
+        // Config warnings show even with --quiet: they are about the user's file, not the run's chatter.
+        for warning in loaded.warnings {
+            Console(level: loaded.config.logLevel).warning("\(warning.file):\(warning.line): \(warning.message)")
+        }
+        console = Console(level: quiet ? .error : loaded.config.logLevel)
         self.paths = paths
         config = loaded.config
         self.environment = environment

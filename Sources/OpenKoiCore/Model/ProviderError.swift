@@ -38,7 +38,7 @@ public struct ProviderError: Error, Sendable, Hashable, CustomStringConvertible 
         }
     }
 
-    public var description: String { "\(provider): \(message)" }
+    public var description: String { provider.isEmpty ? message : "\(provider): \(message)" }
 }
 
 /// Recognises context-overflow errors from the text each wire format sends (reference §2.10).

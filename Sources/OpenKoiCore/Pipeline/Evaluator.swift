@@ -34,7 +34,13 @@ actor Evaluator {
         let previous = run.iterations.last
         let identical = previous.map { $0.output == attempt.output && $0.verdict != nil } ?? false
         var verdict: Verdict
-        if identical, let reused = previous?.verdict {
+        if attempt.output.trimmed.isEmpty {
+            // Nothing to judge: an empty answer scores 0 on its face, and the next iteration is told so.
+            verdict = Verdict(
+                dimensions: [DimensionScore(name: "answer", score: 0, weight: 1)],
+                findings: [Finding(id: "A1", severity: .blocker, dimension: "answer", title: "Empty answer",
+                                   description: "The model returned no text.", fix: "Give the complete answer as text.")])
+        } else if identical, let reused = previous?.verdict {
             // Same answer as last time: the same verdict applies, and judging it again would only cost tokens.
             verdict = reused
             verdict.usage = .zero

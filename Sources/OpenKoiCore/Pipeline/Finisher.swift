@@ -5,7 +5,12 @@ struct Finisher: Sendable {
 
     func finish(_ run: TaskRun, decision: Decision, error: String? = nil) async {
         run.control.finish()
-        let result = Self.result(for: run, decision: decision, error: error)
+        var result = Self.result(for: run, decision: decision, error: error)
+        // An accepted task must deliver something: an empty answer is a failure, never "exit 0, no output".
+        if result.output.trimmed.isEmpty, result.status == .accepted || result.status == .acceptedBest {
+            result.decision = .failed
+            result.error = "the model returned an empty answer in every iteration (\(run.roles.executor.label))"
+        }
         events.publish(TaskEvent(taskID: run.spec.id, kind: .finished(result)))
         run.slot.deliver(result)
         await gate.release()
