@@ -126,6 +126,24 @@ struct PipelineBreakerTests {
     }
 }
 
+struct ToolWorkEvaluationTests {
+    @Test func theJudgeSeesToolCallsAndASilentFinishReportsThem() async throws {
+        let executor = ScriptedModel(replies: [
+            ScriptedReply(toolCalls: [ToolCall(id: "c1", name: "probe", arguments: ["path": "notes.txt"])]), .text(""),
+        ])
+        let judge = ScriptedModel(replies: [.verdict(["quality": 0.9])])
+        var harness = PipelineHarness(executor: executor, judge: judge)
+        harness.tools = EchoTools()
+        let (result, _) = await harness.run(TaskSpec(description: trivialTask, policy: policy()))
+        #expect(result.decision == .accept)
+        #expect(result.output.contains("Actions:\n- probe(\"notes.txt\")"))
+        let prompt = try #require(judge.requests.first?.messages.first?.content)
+        #expect(prompt.contains("# Tool calls the agent made"))
+        #expect(prompt.contains("echo {\"path\":\"notes.txt\"}"))
+        #expect(judge.requests.first?.responseSchema != nil, "the judge asks for constrained JSON")
+    }
+}
+
 /// A tool box with one tool, `probe`, that echoes its arguments.
 struct EchoTools: ToolBox {
     let calls = LockedValue(0)

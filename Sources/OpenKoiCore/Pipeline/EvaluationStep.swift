@@ -8,13 +8,15 @@ struct EvaluationStep: Sendable {
     /// Rubrics whose tasks are about code: their workspace's tests count even when the attempt changed no file.
     static let codeRubrics: Set<String> = ["code-review", "test-quality"]
 
-    func evaluate(task: TaskSpec, plan: Plan, output: String, changedFiles: Bool, judge: ModelBinding) async throws -> Verdict {
+    func evaluate(task: TaskSpec, plan: Plan, attempt: Attempt, judge: ModelBinding) async throws -> Verdict {
+        let output = attempt.output
+        let changedFiles = !attempt.modifiedPaths.isEmpty
         let rubric = rubrics.rubric(forTask: task.description)
         // Running the workspace's test suite says nothing about an answer that touched no code
         // (the reference ran it on every iteration of every task).
         let runTests = changedFiles || Self.codeRubrics.contains(rubric.name)
         async let testReport = runTests ? check?.run() : nil
-        let judged = try await judgeVerdict(task: task, plan: plan, rubric: rubric, output: output, judge: judge)
+        let judged = try await judgeVerdict(task: task, plan: plan, rubric: rubric, output: output, actions: attempt.actions, judge: judge)
         var verdict = judged
         if let report = await testReport {
             verdict.tests = report
@@ -24,8 +26,12 @@ struct EvaluationStep: Sendable {
         return verdict
     }
 
-    func judgeVerdict(task: TaskSpec, plan: Plan, rubric: Rubric, output: String, judge: ModelBinding) async throws -> Verdict {
-        var messages: [ChatMessage] = [.user(JudgePrompt.user(task: task, plan: plan, rubric: rubric, output: output))]
+    func judgeVerdict(
+        task: TaskSpec, plan: Plan, rubric: Rubric, output: String, actions: [ToolAction], judge: ModelBinding
+    ) async throws -> Verdict {
+        var messages: [ChatMessage] = [
+            .user(JudgePrompt.user(task: task, plan: plan, rubric: rubric, output: output, actions: actions))
+        ]
         var usage = TokenUsage.zero
         var lastReply = ""
         let schema = JudgePrompt.schema(for: rubric)

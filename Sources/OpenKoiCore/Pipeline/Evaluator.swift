@@ -49,8 +49,7 @@ actor Evaluator {
             let spec = run.spec
             let plan = run.plan
             let judge = run.roles.evaluator
-            let changed = !attempt.modifiedPaths.isEmpty
-            switch await run.control.perform({ try await step.evaluate(task: spec, plan: plan, output: attempt.output, changedFiles: changed, judge: judge) }) {
+            switch await run.control.perform({ try await step.evaluate(task: spec, plan: plan, attempt: attempt, judge: judge) }) {
             case .success(let judged):
                 verdict = judged
             case .failure(.stopped(let cause)):

@@ -32,6 +32,17 @@ struct Attempt: Sendable {
     var stopReason: String?
     /// Workspace files the attempt created or changed through tools.
     var modifiedPaths: [String] = []
+    /// The tool calls the attempt made, for the evaluator: an answer given through tools is judged
+    /// by what the tools did, not only by the closing text.
+    var actions: [ToolAction] = []
+}
+
+/// One tool call of an attempt, as the evaluator sees it.
+struct ToolAction: Sendable, Hashable {
+    var summary: String
+    var arguments: String
+    var result: String
+    var isError: Bool
 }
 
 /// Where a finished task's result goes: the submitter awaits it. Delivery and waiting may happen

@@ -22,6 +22,7 @@ struct ToolLoop: Sendable {
         var allText: [String] = []
         var lastCallSignature: String?
         var modified: [String] = []
+        var actions: [ToolAction] = []
         var warnedCritical = false
         var prunedThisCall = false
         var round = 0
@@ -93,6 +94,9 @@ struct ToolLoop: Sendable {
                 let outcome = await tools.call(call)
                 try Task.checkCancellation()
                 if let path = outcome.modifiedPath, !modified.contains(path) { modified.append(path) }
+                actions.append(ToolAction(
+                    summary: Self.summary(of: call), arguments: ExecutorPrompt.clip(call.arguments.jsonString, limit: 2000),
+                    result: ExecutorPrompt.clip(outcome.content, limit: 600), isError: outcome.isError))
                 if native {
                     messages.append(.toolResult(for: call, content: outcome.content))
                 } else {
@@ -110,8 +114,23 @@ struct ToolLoop: Sendable {
                     TaskEvent(taskID: taskID, kind: .toolLoopWarning(iteration: iteration, calls: meter.toolCalls, level: .warning)))
             }
         }
-        let output = finalText.isEmpty ? allText.joined(separator: "\n\n") : finalText
-        return Attempt(output: output, usage: usage, stop: nil, stopReason: nil, modifiedPaths: modified)
+        var output = finalText.isEmpty ? allText.joined(separator: "\n\n") : finalText
+        if finalText.trimmed.isEmpty, !actions.isEmpty {
+            // The model acted through tools and closed without prose: report what it did.
+            output = Self.report(actions, modified: modified) + (output.isEmpty ? "" : "\n\n" + output)
+        }
+        return Attempt(output: output, usage: usage, stop: nil, stopReason: nil, modifiedPaths: modified, actions: actions)
+    }
+
+    /// A plain account of tool work, used as the answer when the model gave no closing text.
+    static func report(_ actions: [ToolAction], modified: [String]) -> String {
+        var lines: [String] = []
+        if !modified.isEmpty { lines.append("Changed files: " + modified.joined(separator: ", ")) }
+        lines.append("Actions:")
+        for action in actions.suffix(20) {
+            lines.append("- \(action.summary)" + (action.isError ? " (failed: \(action.result.split(separator: "\n").first ?? ""))" : ""))
+        }
+        return lines.joined(separator: "\n")
     }
 
     /// `read_file("src/a.swift")`-style label for progress lines.

@@ -5,7 +5,7 @@ enum JudgePrompt {
         Reply with a single JSON object and nothing else.
         """
 
-    static func user(task: TaskSpec, plan: Plan, rubric: Rubric, output: String) -> String {
+    static func user(task: TaskSpec, plan: Plan, rubric: Rubric, output: String, actions: [ToolAction] = []) -> String {
         var text = "# Rubric: \(rubric.name)\n\(rubric.body)\n\n# Dimensions (score each from 0.0 to 1.0)\n"
         for dimension in rubric.dimensions {
             text += "- \(dimension.name): \(dimension.description)\n"
@@ -19,8 +19,14 @@ enum JudgePrompt {
             text += "\n# Planned steps\n"
             for (index, step) in plan.steps.enumerated() { text += "\(index + 1). \(step)\n" }
         }
+        if !actions.isEmpty {
+            text += "\n# Tool calls the agent made (they took effect in the workspace)\n"
+            for action in actions.suffix(12) {
+                text += "- \(action.summary) \(action.isError ? "FAILED" : "ok")\n  arguments: \(action.arguments)\n  result: \(action.result)\n"
+            }
+        }
         text += "\n# Answer to review\n\(ExecutorPrompt.clip(output, limit: 12_000))\n\n# Reply format\n"
-        let example = rubric.dimensions.map { "\"\($0.name)\": 0.0" }.joined(separator: ", ")
+        let example = rubric.dimensions.map { "\"\($0.name)\": <score from 0.0 to 1.0>" }.joined(separator: ", ")
         text += """
             {"scores": {\(example)}, "findings": [{"severity": "blocker|important|suggestion", \
             "dimension": "<dimension>", "title": "<short>", "description": "<what is wrong>", "fix": "<concrete change>"}], \
