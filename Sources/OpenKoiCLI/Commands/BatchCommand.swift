@@ -30,16 +30,9 @@ struct Batch: ParsableCommand {
     }
 
     func run() throws {
-        let session: Session
-        let policy: TaskPolicy
-        let lines: [Substring]
-        do {
-            session = try Session(options: options)
-            policy = try session.policy()
-            lines = try readLines()
-        } catch let error as CLIError {
-            StandardStreams.err("error: \(error.description)\n")
-            throw ExitCode(error.code)
+        let (session, policy, lines) = try reportingCLIErrors {
+            let session = try Session(options: options)
+            return (session, try session.policy(), try readLines())
         }
         let concurrency = self.concurrency
         let quiet = self.quiet

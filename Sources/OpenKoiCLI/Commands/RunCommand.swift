@@ -21,17 +21,12 @@ struct Run: ParsableCommand {
 
     func run() throws {
         let text = try taskText()
-        let session: Session
-        let policy: TaskPolicy
-        do {
-            session = try Session(options: options, quiet: quiet || json)
-            policy = try session.policy()
-        } catch let error as CLIError {
-            StandardStreams.err("error: \(error.description)\n")
-            throw ExitCode(error.code)
-        }
         let quiet = self.quiet
         let json = self.json
+        let (session, policy) = try reportingCLIErrors {
+            let session = try Session(options: options, quiet: quiet || json)
+            return (session, try session.policy())
+        }
         let code = BlockingRunner.run {
             await execute(session: session, spec: TaskSpec(description: text, policy: policy), quiet: quiet, json: json)
         }

@@ -1,3 +1,4 @@
+import ArgumentParser
 import OpenKoiCore
 import OpenKoiProviders
 import OpenKoiSkills
@@ -101,6 +102,16 @@ struct Session {
         return TaskStateRecorder(
             files: TaskStateFiles(stateDirectory: paths.stateDir), tracksCurrentTask: tracksCurrentTask,
             onError: { console.warning("state file: \($0)") })
+    }
+}
+
+/// Runs `body`, turning a `CLIError` into an `error: …` line on stderr and its exit code.
+func reportingCLIErrors<T>(_ body: () throws -> T) throws -> T {
+    do {
+        return try body()
+    } catch let error as CLIError {
+        StandardStreams.err("error: \(error.description)\n")
+        throw ExitCode(error.code)
     }
 }
 
