@@ -123,3 +123,16 @@ struct PipelineDecisionTests {
         #expect(events.contains { if case .planReady(let plan) = $0.kind { return !plan.skipped }; return false })
     }
 }
+
+struct ToolOfferTests {
+    @Test func plainQuestionsAreAnsweredWithoutTools() async throws {
+        var harness = PipelineHarness(
+            executor: ScriptedModel(replies: [.text("Paris")]), judge: ScriptedModel(replies: [.verdict(["quality": 0.9])]))
+        harness.tools = EchoTools()
+        _ = await harness.run(TaskSpec(description: trivialTask, policy: policy()))
+        #expect(harness.executor.requests.first?.tools.isEmpty == true)
+        _ = await harness.run(TaskSpec(description: toolTask, policy: policy()))
+        #expect(harness.executor.requests.last?.tools.map(\.name) == ["probe"])
+        #expect(harness.executor.requests.last?.system?.contains("probe") == true)
+    }
+}

@@ -41,3 +41,6 @@ func policy(_ iterations: Int = 3, threshold: Double = 0.8) -> TaskPolicy {
 
 /// A trivial question: the planner is skipped, so tests script only executor and judge.
 let trivialTask = "What is the capital of France?"
+
+/// A task that needs the workspace: the planner runs and tools are offered.
+let toolTask = "Fix the failing parser in src/app.py"

@@ -27,10 +27,12 @@ actor Executor {
 
         let count = run.iterations.count
         let identicalBefore = count >= 2 && run.iterations[count - 1].output == run.iterations[count - 2].output
-        let system = ExecutorPrompt.system(task: run.spec, plan: run.plan, tools: services.tools.definitions, identity: services.identity)
+        // A plain question is answered without tools: offering them only distracts small models.
+        let tools: any ToolBox = PlanningStep.isTrivial(run.spec.description) ? EmptyToolBox() : services.tools
+        let system = ExecutorPrompt.system(task: run.spec, plan: run.plan, tools: tools.definitions, identity: services.identity)
         let messages = ExecutorPrompt.messages(task: run.spec, previous: run.iterations.last, identicalBefore: identicalBefore)
         let loop = ToolLoop(
-            binding: run.roles.executor, tools: services.tools, events: events, taskID: run.spec.id, iteration: iteration,
+            binding: run.roles.executor, tools: tools, events: events, taskID: run.spec.id, iteration: iteration,
             policy: run.policy)
         let meter = run.meter
         let outcome = await run.control.perform { () async throws -> (Attempt, BudgetMeter) in

@@ -17,15 +17,20 @@ enum ExecutorPrompt {
             for criterion in plan.acceptanceCriteria { text += "- \(criterion)\n" }
         }
         if !tools.isEmpty {
-            text += "\n# Tools\nUse tools to inspect and change files or run commands when the task needs it:\n"
-            for tool in tools { text += "- \(tool.name): \(firstSentence(tool.description))\n" }
+            // Names only: the full definitions travel as native tool schemas, and small local models
+            // with 4k-token contexts lose the task when the prompt repeats them.
+            text += "\n# Tools\nWhen the task needs it, use these tools to inspect or change files and run commands: "
+            text += tools.map(\.name).joined(separator: ", ") + ".\n"
             text += """
                 If you cannot call tools natively, reply with only a JSON object such as \
                 {"tool": "read_file", "arguments": {"path": "README.md"}} and wait for the result.
                 """
             text += "\n"
         }
-        text += "\nYour last message is the deliverable: give the complete final answer, not a description of it."
+        if !tools.isEmpty {
+            // Agents that act through tools tend to close with "done"; the reply is what the user gets.
+            text += "\nEnd with the complete final answer, not a description of what you did."
+        }
         return text
     }
 
@@ -53,11 +58,6 @@ enum ExecutorPrompt {
         }
         feedback += "\nReply with the complete improved answer."
         return [.user(task.description), .assistant(clip(previous.output, limit: 6000)), .user(feedback)]
-    }
-
-    static func firstSentence(_ text: String) -> String {
-        let line = text.split(separator: "\n").first.map(String.init) ?? text
-        return line.count > 160 ? String(line.prefix(157)) + "..." : line
     }
 
     /// Keeps the start of long text, cut on a character boundary, and says how much was left out.
