@@ -100,3 +100,14 @@ struct RunCommandToolTests {
         #expect(wrongType.isError && wrongType.content.contains("must be a string"))
     }
 }
+
+struct RunCommandSecretTests {
+    @Test func credentialsAreNotPassedToModelCommands() {
+        let environment = [
+            "PATH": "/usr/bin", "HOME": "/root", "OPENAI_API_KEY": "sk-1", "ANTHROPIC_API_KEY": "k", "GITHUB_TOKEN": "t",
+            "AWS_SECRET_ACCESS_KEY": "s", "EMAIL_PASSWORD": "p", "LANG": "C.UTF-8",
+        ]
+        let filtered = RunCommandTool.environmentWithoutSecrets(environment)
+        #expect(Set(filtered.keys) == ["PATH", "HOME", "LANG"])
+    }
+}

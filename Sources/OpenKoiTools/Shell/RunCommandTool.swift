@@ -45,7 +45,10 @@ struct RunCommandTool: BuiltinTool {
 
         let result: SubprocessResult
         do {
-            result = try await Subprocess(.shell(command), workingDirectory: workspace.root, timeout: timeout).run()
+            result = try await Subprocess(
+                .shell(command), workingDirectory: workspace.root, environment: Self.environmentWithoutSecrets(),
+                timeout: timeout
+            ).run()
         } catch {
             throw ToolFailure("run_command: \(error.message)")
         }
@@ -73,5 +76,17 @@ struct RunCommandTool: BuiltinTool {
 
     static func format(_ seconds: Double) -> String {
         seconds.rounded() == seconds && abs(seconds) < 1e15 ? String(Int64(seconds)) : String(seconds)
+    }
+
+    /// The inherited environment minus credentials: commands the model writes must not be able to
+    /// read (and echo into the transcript) the user's API keys and tokens.
+    static func environmentWithoutSecrets(_ environment: [String: String] = Subprocess.inheritedEnvironment) -> [String: String] {
+        environment.filter { !isSecret($0.key) }
+    }
+
+    static func isSecret(_ name: String) -> Bool {
+        let upper = name.uppercased()
+        let markers = ["API_KEY", "APIKEY", "TOKEN", "SECRET", "PASSWORD", "PASSWD", "CREDENTIAL", "PRIVATE_KEY"]
+        return markers.contains { upper.contains($0) }
     }
 }
