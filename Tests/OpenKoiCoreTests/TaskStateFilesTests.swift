@@ -78,3 +78,19 @@ struct TaskStateFilesTests {
         #expect(files.readHistory().first?.total_tokens == 7)
     }
 }
+
+struct AtomicFileTests {
+    @Test func writesEmptyAndReplacesExistingFiles() throws {
+        var template = Array("/tmp/openkoi-atomic-XXXXXX".utf8CString)
+        let directory = String(cString: try #require(template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }))
+        let path = directory + "/nested/dir/file.txt"
+        try AtomicFile.makeDirectory(directory + "/nested/dir")
+        try AtomicFile.write("first", to: path)
+        try AtomicFile.write(Data(), to: path)
+        #expect(FileManager.default.contents(atPath: path) == Data())
+        try AtomicFile.write("second", to: path)
+        #expect(FileManager.default.contents(atPath: path).map { String(decoding: $0, as: UTF8.self) } == "second")
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: directory + "/nested/dir")
+        #expect(leftovers == ["file.txt"], "no temp files left behind")
+    }
+}

@@ -17,7 +17,10 @@ public enum AtomicFile {
         let directory = parentDirectory(of: path)
         let template = directory + "/." + lastComponent(of: path) + ".tmp-XXXXXX"
         var templateBytes = Array(template.utf8CString)
-        let fd = templateBytes.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        let fd = templateBytes.withUnsafeMutableBufferPointer { buffer -> Int32 in
+            guard let base = buffer.baseAddress else { return -1 }
+            return mkstemp(base)
+        }
         guard fd >= 0 else { throw WriteError(path: path, reason: errnoText()) }
         let tempPath = String(cString: templateBytes)
         var ok = false
@@ -28,7 +31,8 @@ public enum AtomicFile {
         let written = data.withUnsafeBytes { buffer -> Bool in
             var offset = 0
             while offset < buffer.count {
-                let n = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+                guard let base = buffer.baseAddress else { return buffer.isEmpty }
+                let n = Glibc.write(fd, base + offset, buffer.count - offset)
                 if n < 0 {
                     if errno == EINTR { continue }
                     return false
