@@ -37,7 +37,10 @@ struct Run: ParsableCommand {
     func taskText() throws -> String {
         let words = task.joined(separator: " ").trimmed
         var piped = ""
-        if stdin || (StandardStreams.stdinHasData && !StandardStreams.stdinIsTerminal) {
+        // Piped stdin joins the task (reference §1.1). With task words given, a pipe that stays silent
+        // for 200 ms is taken as "no input" (use --stdin to wait for a slow producer).
+        let piping = StandardStreams.stdinHasData && !StandardStreams.stdinIsTerminal
+        if stdin || (piping && (task.isEmpty || StandardStreams.stdinReady(withinMilliseconds: 200))) {
             piped = StandardStreams.readStdin().trimmed
             if stdin, piped.isEmpty { throw ValidationError("--stdin was given but stdin is empty") }
         }

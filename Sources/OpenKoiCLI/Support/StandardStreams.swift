@@ -42,6 +42,13 @@ enum StandardStreams {
         return type == S_IFIFO || type == S_IFREG
     }
 
+    /// True when stdin has data or end-of-file within `milliseconds`: a pipe nobody writes to (ssh,
+    /// some CI runners) must not hang a run whose task was given as words.
+    static func stdinReady(withinMilliseconds milliseconds: Int32) -> Bool {
+        var descriptor = pollfd(fd: 0, events: Int16(POLLIN), revents: 0)
+        return poll(&descriptor, 1, milliseconds) > 0
+    }
+
     /// Reads all of stdin.
     static func readStdin() -> String {
         var data = [UInt8]()
