@@ -1,14 +1,18 @@
 import ArgumentParser
 import OpenKoiCore
 
-/// The `openkoi` command line. `main()` answers `--version` before ArgumentParser loads anything:
-/// it is the startup path users and scripts hit most (DESIGN.md §4: ≤ 5 ms).
+/// The `openkoi` command line. `main()` answers `--version` and `--help` before ArgumentParser
+/// parses anything: they are the startup paths users and scripts hit most (DESIGN.md §4: ≤ 5 ms).
 public enum OpenKoiCommand {
     public static let version = "0.1.0"
 
     public static func main(_ arguments: [String] = Array(CommandLine.arguments.dropFirst())) {
         if arguments == ["--version"] || arguments == ["-V"] {
             StandardStreams.out("openkoi \(version)\n")
+            exit(0)
+        }
+        if arguments == ["--help"] || arguments == ["-h"] {
+            StandardStreams.out(helpText + "\n")
             exit(0)
         }
         OpenKoi.main(arguments)

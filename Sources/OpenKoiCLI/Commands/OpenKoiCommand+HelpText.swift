@@ -1,0 +1,36 @@
+extension OpenKoiCommand {
+    /// `openkoi --help` at 80 columns, printed without starting ArgumentParser (DESIGN.md §4 fast path).
+    /// `HelpTextTests` keeps it equal to what ArgumentParser generates, so it cannot drift.
+    static let helpText = """
+        OVERVIEW: Self-iterating AI agent: plan, execute, evaluate, refine until the
+        quality bar is met.
+
+        Examples:
+          openkoi "What is the capital of France?"
+          openkoi -m openai/gpt-4.1 -i 5 "add input validation to src/api.py" --yes
+          openkoi batch tasks.jsonl --concurrency 4 > results.jsonl
+
+        Task options go before or after the task words:
+          -m, --model provider/model   -i, --iterate N      -q, --quality 0..1
+          --quiet  --json  --stdin  --yes  --config PATH  --workspace DIR
+          --budget USD  --budget-tokens N  --timeout SECONDS
+        See 'openkoi help run' for details.
+
+        Exit codes:
+          0 accepted (also best-of-N and plateau)   1 failed   64 usage error
+          3 regression   4 token budget   5 cost budget   6 timeout
+          7 tool loop   130 cancelled
+
+        USAGE: openkoi <subcommand>
+
+        OPTIONS:
+          --version               Show the version.
+          -h, --help              Show help information.
+
+        SUBCOMMANDS:
+          run (default)           Run one task (the default command).
+          batch                   Run tasks from a JSONL file concurrently.
+
+          See 'openkoi help <subcommand>' for detailed help.
+        """
+}
