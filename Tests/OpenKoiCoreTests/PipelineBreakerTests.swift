@@ -1,4 +1,4 @@
-import OpenKoiCore
+@testable import OpenKoiCore
 import OpenKoiTesting
 import Testing
 
@@ -153,5 +153,61 @@ struct EchoTools: ToolBox {
     func call(_ call: ToolCall) async -> ToolOutcome {
         calls.withLock { $0 += 1 }
         return ToolOutcome(content: "echo \(call.arguments.jsonString)")
+    }
+}
+
+struct ReviewRegressionTests {
+    @Test func tokensOfATimedOutExecutionStillCount() async throws {
+        let executor = ScriptedModel { _, n in
+            if n == 0 {
+                return ScriptedReply(
+                    toolCalls: [ToolCall(id: "c", name: "probe", arguments: [:])], usage: TokenUsage(inputTokens: 70, outputTokens: 30))
+            }
+            try await waitUntilCancelled()
+        }
+        var harness = PipelineHarness(executor: executor, judge: ScriptedModel(replies: []))
+        harness.tools = EchoTools()
+        var p = policy()
+        p.timeoutSeconds = 0.3
+        let (result, _) = await harness.run(TaskSpec(description: toolTask, policy: p))
+        #expect(result.decision == .abortTimeout)
+        #expect(result.usage.total >= 100, "the first call's tokens are in the result")
+    }
+
+    @Test func anInfiniteTimeoutDoesNotTrap() async throws {
+        let harness = PipelineHarness(
+            executor: ScriptedModel(replies: [.text("Paris")]), judge: ScriptedModel(replies: [.verdict(["quality": 0.9])]))
+        var p = policy()
+        p.timeoutSeconds = .infinity
+        let (result, _) = await harness.run(TaskSpec(description: trivialTask, policy: p))
+        #expect(result.decision == .accept)
+    }
+
+    @Test func toolAttemptsWithTheSameWordsAreJudgedAgain() async throws {
+        let call = ScriptedReply(toolCalls: [ToolCall(id: "c", name: "probe", arguments: ["n": 1])])
+        let executor = ScriptedModel(replies: [call, .text("Fixed it."), call, .text("Fixed it.")])
+        let judge = ScriptedModel(replies: [.verdict(["quality": 0.4]), .verdict(["quality": 0.95])])
+        var harness = PipelineHarness(executor: executor, judge: judge)
+        harness.tools = EchoTools()
+        let (result, _) = await harness.run(TaskSpec(description: toolTask, policy: policy()))
+        #expect(judge.callCount == 2)
+        #expect(result.decision == .accept)
+    }
+}
+
+struct ContextPrunerTests {
+    @Test func neverKeepsAToolResultWithoutItsCall() {
+        let call = ToolCall(id: "a", name: "probe", arguments: [:])
+        let messages: [ChatMessage] = [
+            .user("task"), .assistant("", toolCalls: [call, ToolCall(id: "b", name: "probe", arguments: [:])]),
+            .toolResult(for: call, content: "x"), ChatMessage(role: .tool, content: "y", toolCallID: "b", toolName: "probe"),
+        ]
+        let pruned = ContextPruner.prune(messages)
+        if let firstKept = pruned.messages.dropFirst().first(where: { !$0.content.hasPrefix("[") }) {
+            #expect(firstKept.role != .tool)
+        }
+        for (index, message) in pruned.messages.enumerated() where message.role == .tool {
+            #expect(pruned.messages[..<index].contains { !$0.toolCalls.isEmpty }, "tool result \(index) has its call")
+        }
     }
 }

@@ -106,7 +106,8 @@ func runBatch(session: Session, lines: [Substring], policy: TaskPolicy, concurre
     let bus = EventBus()
     let state = bus.subscribe()
     let recorder = session.stateRecorder(tracksCurrentTask: false)
-    async let recorded: Void = recorder.record(state)
+    // Outside the work's task, so a Ctrl-C does not end the (lossless) history before the last results.
+    let recorded = Task { await recorder.record(state) }
     let pipeline = Pipeline(configuration: session.pipelineConfiguration(concurrency: concurrency), services: session.services(events: bus))
 
     var failed = 0
@@ -144,6 +145,6 @@ func runBatch(session: Session, lines: [Substring], policy: TaskPolicy, concurre
     }
     await pipeline.shutdown()
     bus.finish()
-    await recorded
+    await recorded.value
     return failed == 0 ? 0 : 1
 }

@@ -62,13 +62,16 @@ func execute(session: Session, spec: TaskSpec, quiet: Bool, json: Bool) async ->
     let pipeline = Pipeline(configuration: session.pipelineConfiguration(concurrency: 1), services: session.services(events: bus))
     let renderer = ProgressRenderer(streamOutput: StandardStreams.stderrIsTerminal)
     let recorder = session.stateRecorder(tracksCurrentTask: true)
-    async let rendered: Void = { if let progress { await renderer.render(progress) } }()
-    async let recorded: Void = recorder.record(state)
+    // Observers run outside the work's task: Ctrl-C cancels the work, and the observers must still
+    // see its `finished` event (history is lossless; the progress shows the cancellation).
+    let rendered = Task { if let progress { await renderer.render(progress) } }
+    let recorded = Task { await recorder.record(state) }
 
     let result = await pipeline.submit(spec)
     await pipeline.shutdown()
     bus.finish()
-    _ = await (rendered, recorded)
+    await rendered.value
+    await recorded.value
 
     if json {
         StandardStreams.out(ResultDocument(result).jsonLine + "\n")

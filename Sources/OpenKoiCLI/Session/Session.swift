@@ -57,7 +57,7 @@ struct Session {
             policy.qualityThreshold = value
         }
         if let value = options.budget {
-            guard value >= 0 else { throw CLIError("--budget must be 0 or more US dollars") }
+            guard value >= 0, value.isFinite else { throw CLIError("--budget must be 0 or more US dollars") }
             policy.maxCostUSD = value
         }
         if let value = options.budgetTokens {
@@ -65,7 +65,7 @@ struct Session {
             policy.tokenBudget = value
         }
         if let value = options.timeout {
-            guard value > 0 else { throw CLIError("--timeout must be more than 0 seconds") }
+            guard value > 0, value.isFinite else { throw CLIError("--timeout must be a number of seconds above 0") }
             policy.timeoutSeconds = value
         }
         return policy

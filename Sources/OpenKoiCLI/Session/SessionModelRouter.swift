@@ -10,7 +10,9 @@ actor SessionModelRouter: ModelRouter {
     let evaluatorSpec: String?
     let plannerSpec: String?
     let console: Console
-    private var cache: [String: ModelBinding] = [:]
+    /// One resolution per model string, shared by every task that asks while it is under way (a batch's
+    /// first wave would otherwise probe local servers once per task).
+    private var cache: [String: Task<ModelBinding, any Error>] = [:]
 
     init(resolver: ProviderResolver, executor: String?, evaluator: String?, planner: String?, console: Console) {
         self.resolver = resolver
@@ -30,9 +32,19 @@ actor SessionModelRouter: ModelRouter {
 
     func binding(for spec: String?) async throws -> ModelBinding {
         let key = spec ?? ""
-        if let cached = cache[key] { return cached }
+        if let pending = cache[key] { return try await pending.value }
+        let resolution = Task { try await Self.resolve(spec, resolver: resolver, console: console) }
+        cache[key] = resolution
+        do {
+            return try await resolution.value
+        } catch {
+            cache[key] = nil  // a later task may succeed (a server that was still starting)
+            throw error
+        }
+    }
+
+    static func resolve(_ spec: String?, resolver: ProviderResolver, console: Console) async throws -> ModelBinding {
         let resolved = try await resolver.resolve(model: spec)
-        let console = self.console
         let providerID = resolved.provider.id
         let provider = RetryingProvider(wrapping: resolved.provider, onRetry: { attempt, delay, error in
             console.warning("\(providerID): \(error.message); retry \(attempt) in \(BudgetMeter.fixed(delay, decimals: 1)) s")
@@ -42,7 +54,6 @@ actor SessionModelRouter: ModelRouter {
             provider: provider, model: resolved.model, pricing: PricingTable.pricing(provider: providerID, model: resolved.model),
             contextWindow: ModelCatalog.info(provider: providerID, model: resolved.model)?.contextWindow,
             maxOutputTokens: local ? 1024 : nil)
-        cache[key] = binding
         return binding
     }
 }

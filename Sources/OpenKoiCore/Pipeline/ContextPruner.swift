@@ -19,6 +19,8 @@ enum ContextPruner {
         // so never start the kept tail on a tool result.
         var cut = result.count / 2
         while cut < result.count - 1, result[cut].role == .tool { cut += 1 }
+        // Still on a tool result: step back to the assistant message that made the call.
+        while cut > 1, result[cut].role == .tool { cut -= 1 }
         let removed = cut - 1
         guard removed > 0 else { return (result, 0) }
         let note = ChatMessage.user("[\(removed) earlier message(s) removed to fit the context window]")

@@ -32,7 +32,11 @@ actor Evaluator {
         events.publish(TaskEvent(taskID: id, kind: .evaluating(iteration: iteration)))
 
         let previous = run.iterations.last
-        let identical = previous.map { $0.output == attempt.output && $0.verdict != nil } ?? false
+        // Reuse a verdict only for the same plain answer: an attempt that acted through tools may have
+        // changed files behind the same words, and an unscored (failed) verdict deserves another try.
+        let identical = previous.map {
+            $0.output == attempt.output && !$0.usedTools && attempt.actions.isEmpty && $0.verdict?.score != nil
+        } ?? false
         var verdict: Verdict
         if attempt.output.trimmed.isEmpty {
             // Nothing to judge: an empty answer scores 0 on its face, and the next iteration is told so.
@@ -78,7 +82,9 @@ actor Evaluator {
         if decision == .abortRegression {
             reason = "score regressed by more than \(BudgetMeter.fixed(run.policy.regressionThreshold, decimals: 2)); returning the best iteration"
         }
-        run.iterations.append(IterationRecord(number: iteration, output: attempt.output, verdict: verdict, usage: attempt.usage, decision: decision))
+        run.iterations.append(IterationRecord(
+            number: iteration, output: attempt.output, verdict: verdict, usage: attempt.usage, decision: decision,
+            usedTools: !attempt.actions.isEmpty))
         events.publish(TaskEvent(taskID: id, kind: .decided(
             iteration: iteration, score: verdict.score, decision: decision, totalCostUSD: run.meter.costUSD,
             totalTokens: run.meter.usage.total)))

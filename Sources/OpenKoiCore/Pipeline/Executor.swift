@@ -34,15 +34,11 @@ actor Executor {
         let loop = ToolLoop(
             binding: run.roles.executor, tools: tools, events: events, taskID: run.spec.id, iteration: iteration,
             policy: run.policy)
-        let meter = run.meter
-        let outcome = await run.control.perform { () async throws -> (Attempt, BudgetMeter) in
-            var updated = meter
-            let attempt = try await loop.run(system: system, messages: messages, meter: &updated)
-            return (attempt, updated)
-        }
+        let spend = LockedValue(run.meter)
+        let outcome = await run.control.perform { try await loop.run(system: system, messages: messages, spend: spend) }
+        run.meter = spend.value
         switch outcome {
-        case .success(let (attempt, meter)):
-            run.meter = meter
+        case .success(let attempt):
             if let stop = attempt.stop {
                 run.iterations.append(IterationRecord(number: iteration, output: attempt.output, verdict: nil, usage: attempt.usage, decision: stop))
                 return await finisher.finish(run, decision: stop, error: attempt.stopReason)

@@ -37,14 +37,19 @@ public final class Pipeline: Sendable {
         do {
             try await gate.acquire()
         } catch {
-            return Finisher.unstarted(spec, decision: .cancelled, error: "task cancelled before it started")
+            let result = Finisher.unstarted(spec, decision: .cancelled, error: "task cancelled before it started")
+            services.events.publish(TaskEvent(taskID: spec.id, kind: .finished(result)))
+            return result
         }
         let roles: TaskRoles
         do {
             roles = try await services.router.roles(for: spec)
         } catch {
             await gate.release()
-            let result = Finisher.unstarted(spec, decision: .failed, error: Finisher.describe(error))
+            let cancelled = error is CancellationError || Task.isCancelled
+            let result = Finisher.unstarted(
+                spec, decision: cancelled ? .cancelled : .failed,
+                error: cancelled ? "task cancelled before it started" : Finisher.describe(error))
             services.events.publish(TaskEvent(taskID: spec.id, kind: .finished(result)))
             return result
         }

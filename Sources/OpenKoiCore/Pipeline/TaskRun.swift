@@ -16,7 +16,9 @@ struct TaskRun: Sendable {
         self.roles = roles
         self.slot = slot
         started = .now
-        control = RunControl(deadline: started.advanced(by: .milliseconds(Int64(max(0, spec.policy.timeoutSeconds) * 1000))))
+        // Clamped: "no limit" is often written as a huge number (or inf), which must not trap.
+        let seconds = spec.policy.timeoutSeconds.isNaN ? 0 : min(max(0, spec.policy.timeoutSeconds), 1e9)
+        control = RunControl(deadline: started.advanced(by: .milliseconds(Int64(seconds * 1000))))
     }
 
     var policy: TaskPolicy { spec.policy }

@@ -13,8 +13,9 @@ struct ToolLoop: Sendable {
     /// - Parameters:
     ///   - system: the system prompt.
     ///   - messages: the conversation so far (task, previous attempt, feedback).
-    ///   - meter: the task's spend so far; updated with this execution's usage and tool calls.
-    func run(system: String, messages initial: [ChatMessage], meter: inout BudgetMeter) async throws -> Attempt {
+    ///   - spend: the task's spend so far, updated after every call — shared, not returned, so that the
+    ///     tokens of an execution that times out or fails still count.
+    func run(system: String, messages initial: [ChatMessage], spend: LockedValue<BudgetMeter>) async throws -> Attempt {
         var messages = initial
         let definitions = tools.definitions
         var usage = TokenUsage.zero
@@ -51,7 +52,10 @@ struct ToolLoop: Sendable {
                 continue
             }
             usage += response.usage
-            meter.record(response.usage, pricing: binding.pricing)
+            let meter = spend.withLock { m -> BudgetMeter in
+                m.record(response.usage, pricing: binding.pricing)
+                return m
+            }
             events.publish(
                 TaskEvent(taskID: taskID, kind: .usage(phase: .execute, totalUsage: meter.usage, totalCostUSD: meter.costUSD)))
             if let stop = meter.exceeded(policy) {
@@ -82,7 +86,10 @@ struct ToolLoop: Sendable {
 
             messages.append(.assistant(response.content, toolCalls: native ? calls : []))
             for call in calls {
-                meter.recordToolCall()
+                let meter = spend.withLock { m -> BudgetMeter in
+                    m.recordToolCall()
+                    return m
+                }
                 events.publish(
                     TaskEvent(taskID: taskID, kind: .toolCall(iteration: iteration, name: call.name, summary: Self.summary(of: call))))
                 if meter.toolCalls >= policy.toolLoop.circuitBreaker {
@@ -103,15 +110,16 @@ struct ToolLoop: Sendable {
                     messages.append(.user("\(Self.textResultPrefix)\(call.name)]\n\(outcome.content)"))
                 }
             }
-            if meter.toolCalls >= policy.toolLoop.critical, !warnedCritical {
+            let totalCalls = spend.value.toolCalls
+            if totalCalls >= policy.toolLoop.critical, !warnedCritical {
                 warnedCritical = true
                 events.publish(
-                    TaskEvent(taskID: taskID, kind: .toolLoopWarning(iteration: iteration, calls: meter.toolCalls, level: .critical)))
+                    TaskEvent(taskID: taskID, kind: .toolLoopWarning(iteration: iteration, calls: totalCalls, level: .critical)))
                 messages.append(
-                    .user("[SYSTEM WARNING] You have made \(meter.toolCalls) tool calls. Wrap up now: give your final answer without further tool calls."))
-            } else if meter.toolCalls >= policy.toolLoop.warning, meter.toolCalls - calls.count < policy.toolLoop.warning {
+                    .user("[SYSTEM WARNING] You have made \(totalCalls) tool calls. Wrap up now: give your final answer without further tool calls."))
+            } else if totalCalls >= policy.toolLoop.warning, totalCalls - calls.count < policy.toolLoop.warning {
                 events.publish(
-                    TaskEvent(taskID: taskID, kind: .toolLoopWarning(iteration: iteration, calls: meter.toolCalls, level: .warning)))
+                    TaskEvent(taskID: taskID, kind: .toolLoopWarning(iteration: iteration, calls: totalCalls, level: .warning)))
             }
         }
         var output = finalText.isEmpty ? allText.joined(separator: "\n\n") : finalText

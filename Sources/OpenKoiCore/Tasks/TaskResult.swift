@@ -59,13 +59,16 @@ public struct IterationRecord: Sendable, Hashable {
     public var verdict: Verdict?
     public var usage: TokenUsage
     public var decision: Decision
+    /// The attempt acted through tools: its effect is not all in `output`.
+    public var usedTools: Bool
 
-    public init(number: Int, output: String, verdict: Verdict?, usage: TokenUsage, decision: Decision) {
+    public init(number: Int, output: String, verdict: Verdict?, usage: TokenUsage, decision: Decision, usedTools: Bool = false) {
         self.number = number
         self.output = output
         self.verdict = verdict
         self.usage = usage
         self.decision = decision
+        self.usedTools = usedTools
     }
 
     public var score: Double? { verdict?.score }
