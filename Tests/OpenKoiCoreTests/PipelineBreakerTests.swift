@@ -157,21 +157,27 @@ struct EchoTools: ToolBox {
 }
 
 struct ReviewRegressionTests {
-    @Test func tokensOfATimedOutExecutionStillCount() async throws {
+    @Test func tokensOfAStoppedExecutionStillCount() async throws {
+        let secondCall = AsyncStream<Void>.makeStream()
+        // One model plays every role: call 0 plans (15 tokens), call 1 asks for a tool (100), call 2 hangs.
         let executor = ScriptedModel { _, n in
-            if n == 0 {
+            if n == 0 { return .text(#"{"steps": ["probe"]}"#) }
+            if n == 1 {
                 return ScriptedReply(
                     toolCalls: [ToolCall(id: "c", name: "probe", arguments: [:])], usage: TokenUsage(inputTokens: 70, outputTokens: 30))
             }
+            secondCall.continuation.yield()
             try await waitUntilCancelled()
         }
-        var harness = PipelineHarness(executor: executor, judge: ScriptedModel(replies: []))
-        harness.tools = EchoTools()
-        var p = policy()
-        p.timeoutSeconds = 0.3
-        let (result, _) = await harness.run(TaskSpec(description: toolTask, policy: p))
-        #expect(result.decision == .abortTimeout)
-        #expect(result.usage.total >= 100, "the first call's tokens are in the result")
+        let roles = TaskRoles(executor: ModelBinding(provider: executor, model: "x"))
+        let pipeline = Pipeline(services: PipelineServices(router: FixedModelRouter(roles), tools: EchoTools()))
+        let task = Task { await pipeline.submit(TaskSpec(description: toolTask, policy: policy())) }
+        for await _ in secondCall.stream { break }
+        task.cancel()
+        let result = await task.value
+        await pipeline.shutdown()
+        #expect(result.decision == .cancelled)
+        #expect(result.usage.total == 115, "the interrupted execution's tokens are in the result")
     }
 
     @Test func anInfiniteTimeoutDoesNotTrap() async throws {
