@@ -37,6 +37,42 @@ struct TaskStateFilesTests {
         #expect(history.last?.task_id == "t39")
     }
 
+    @Test func concurrentAppendsLoseNothing() async throws {
+        let directory = try temporaryDirectory()
+        let files = TaskStateFiles(stateDirectory: directory)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for writer in 0..<8 {
+                group.addTask {
+                    for n in 0..<25 { try files.appendHistory(entry(writer * 100 + n)) }
+                }
+            }
+            try await group.waitForAll()
+        }
+        let ids = files.readHistory().map(\.task_id)
+        #expect(ids.count == 200)
+        #expect(Set(ids).count == 200)
+    }
+
+    @Test func concurrentAppendsAcrossRotationsKeepTheNewest() async throws {
+        let directory = try temporaryDirectory()
+        var files = TaskStateFiles(stateDirectory: directory)
+        files.maxLines = 30
+        files.keepLines = 10
+        let shared = files
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for writer in 0..<4 {
+                group.addTask {
+                    for n in 0..<40 { try shared.appendHistory(entry(writer * 100 + n)) }
+                }
+            }
+            try await group.waitForAll()
+        }
+        let history = files.readHistory()
+        #expect(history.count <= 30)
+        #expect(history.count >= 10)
+        #expect(Set(history.map(\.task_id)).count == history.count, "no duplicated or torn lines")
+    }
+
     @Test func filesAreWrittenOwnerOnly() throws {
         let directory = try temporaryDirectory()
         let files = TaskStateFiles(stateDirectory: directory)

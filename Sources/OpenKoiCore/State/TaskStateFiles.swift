@@ -93,19 +93,64 @@ public struct TaskStateFiles: Sendable {
     }
 
     /// Appends one line, first rotating the file if it is over the size or line limit.
+    ///
+    /// Several openkoi processes may finish at once, so the append happens under an exclusive
+    /// `flock` on the file, and a rotation (which replaces the file) is detected by whoever waited
+    /// for the lock: it reopens the new file instead of appending to the replaced one.
     public func appendHistory(_ entry: HistoryEntry) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        let line = String(decoding: try encoder.encode(entry), as: UTF8.self)
+        let line = String(decoding: try encoder.encode(entry), as: UTF8.self) + "\n"
         try AtomicFile.makeDirectory(AtomicFile.parentDirectory(of: historyPath))
-        var existing = (try? Data(contentsOf: URL(fileURLWithPath: historyPath))).map { String(decoding: $0, as: UTF8.self) } ?? ""
-        var lines = existing.split(separator: "\n", omittingEmptySubsequences: true)
-        if existing.utf8.count > maxBytes || lines.count >= maxLines {
-            lines = Array(lines.suffix(keepLines))
+        for _ in 0..<8 {
+            let fd = open(historyPath, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
+            guard fd >= 0 else { throw AtomicFile.WriteError(path: historyPath, reason: AtomicFile.errnoText()) }
+            defer { close(fd) }
+            guard flock(fd, LOCK_EX) == 0 else { throw AtomicFile.WriteError(path: historyPath, reason: AtomicFile.errnoText()) }
+            var opened = stat()
+            var current = stat()
+            guard fstat(fd, &opened) == 0, stat(historyPath, &current) == 0, opened.st_ino == current.st_ino else {
+                continue  // rotated while we waited: append to the new file
+            }
+            let existing = try readAll(fd)
+            let lineCount = existing.reduce(0) { $1 == UInt8(ascii: "\n") ? $0 + 1 : $0 }
+            if existing.count > maxBytes || lineCount >= maxLines {
+                let kept = String(decoding: existing, as: UTF8.self).split(separator: "\n").suffix(keepLines)
+                try AtomicFile.write(kept.joined(separator: "\n") + "\n" + line, to: historyPath)
+            } else {
+                try writeAll(fd, Array(line.utf8))
+            }
+            return
         }
-        lines.append(Substring(line))
-        existing = lines.joined(separator: "\n") + "\n"
-        try AtomicFile.write(existing, to: historyPath)
+        throw AtomicFile.WriteError(path: historyPath, reason: "the file kept being replaced by other openkoi processes")
+    }
+
+    private func readAll(_ fd: Int32) throws -> [UInt8] {
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        var offset: off_t = 0
+        while true {
+            let n = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, offset) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw AtomicFile.WriteError(path: historyPath, reason: "cannot read it: \(AtomicFile.errnoText())")
+            }
+            if n == 0 { return bytes }
+            bytes.append(contentsOf: buffer[0..<n])
+            offset += off_t(n)
+        }
+    }
+
+    private func writeAll(_ fd: Int32, _ bytes: [UInt8]) throws {
+        var written = 0
+        while written < bytes.count {
+            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress.map { $0 + written }, bytes.count - written) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw AtomicFile.WriteError(path: historyPath, reason: AtomicFile.errnoText())
+            }
+            written += n
+        }
     }
 
     public func readHistory() -> [HistoryEntry] {
