@@ -2,8 +2,7 @@ import Dispatch
 import OpenKoiCore
 
 /// Runs async work from the synchronous `main` (an async `@main` costs a static binary ~45 ms per
-/// subcommand, DESIGN.md §4) and turns the first Ctrl-C into cancellation of that work; a second
-/// Ctrl-C exits at once.
+/// subcommand, DESIGN.md §4) and turns the first interrupt into cancellation of that work.
 enum BlockingRunner {
     static func run(_ work: @escaping @Sendable () async -> Int32) -> Int32 {
         let result = LockedValue<Int32>(1)
@@ -13,24 +12,30 @@ enum BlockingRunner {
             result.withLock { $0 = code }
             done.signal()
         }
+        // SIGINT (Ctrl-C), SIGTERM (CI timeouts, `kill`) and SIGHUP (closed terminal) all cancel the work,
+        // which aborts the model call and kills tool process groups; a second signal exits at once.
         let interrupts = LockedValue(0)
-        signal(SIGINT, SIG_IGN)
-        let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
-        source.setEventHandler {
-            let count = interrupts.withLock { n -> Int in
-                n += 1
-                return n
+        var sources: [any DispatchSourceSignal] = []
+        for signalNumber in [SIGINT, SIGTERM, SIGHUP] {
+            signal(signalNumber, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
+            source.setEventHandler {
+                let count = interrupts.withLock { n -> Int in
+                    n += 1
+                    return n
+                }
+                if count == 1 {
+                    StandardStreams.err("\ninterrupted: cancelling (interrupt again to quit now)\n")
+                    task.cancel()
+                } else {
+                    exit(130)
+                }
             }
-            if count == 1 {
-                StandardStreams.err("\ninterrupted: cancelling (Ctrl-C again to quit now)\n")
-                task.cancel()
-            } else {
-                exit(130)
-            }
+            source.resume()
+            sources.append(source)
         }
-        source.resume()
         done.wait()
-        source.cancel()
+        for source in sources { source.cancel() }
         return result.value
     }
 }
