@@ -11,24 +11,9 @@ enum StandardStreams {
     static func out(_ text: String) { write(fd: 1, text) }
     static func err(_ text: String) { write(fd: 2, text) }
 
+    /// Best effort: a closed stdout or stderr has nowhere to report the failure to.
     static func write(fd: Int32, _ text: String) {
-        let bytes = Array(text.utf8)
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes.withUnsafeBytes { buffer -> Int in
-                guard let base = buffer.baseAddress else { return 0 }
-                #if canImport(Glibc)
-                return Glibc.write(fd, base + offset, buffer.count - offset)
-                #else
-                return Darwin.write(fd, base + offset, buffer.count - offset)
-                #endif
-            }
-            if n < 0 {
-                if errno == EINTR { continue }
-                return
-            }
-            offset += n
-        }
+        _ = FileDescriptorIO.writeAll(fd, text.utf8)
     }
 
     static var stderrIsTerminal: Bool { isatty(2) == 1 }
@@ -49,20 +34,9 @@ enum StandardStreams {
         return poll(&descriptor, 1, milliseconds) > 0
     }
 
-    /// Reads all of stdin.
+    /// Reads all of stdin (what was read before an error, if one happens).
     static func readStdin() -> String {
-        var data = [UInt8]()
-        var chunk = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let n = chunk.withUnsafeMutableBytes { buffer -> Int in
-                guard let base = buffer.baseAddress else { return 0 }
-                return read(0, base, buffer.count)
-            }
-            if n < 0, errno == EINTR { continue }
-            if n <= 0 { break }
-            data.append(contentsOf: chunk[0..<n])
-        }
-        return String(decoding: data, as: UTF8.self)
+        String(decoding: FileDescriptorIO.readAll(0) ?? [], as: UTF8.self)
     }
 }
 

@@ -28,7 +28,7 @@ actor Executor {
         let count = run.iterations.count
         let identicalBefore = count >= 2 && run.iterations[count - 1].output == run.iterations[count - 2].output
         // A plain question is answered without tools: offering them only distracts small models.
-        let tools: any ToolBox = PlanningStep.isTrivial(run.spec.description) ? EmptyToolBox() : services.tools
+        let tools: any ToolBox = run.isTrivial ? EmptyToolBox() : services.tools
         let system = ExecutorPrompt.system(task: run.spec, plan: run.plan, tools: tools.definitions, identity: services.identity)
         let messages = ExecutorPrompt.messages(task: run.spec, previous: run.iterations.last, identicalBefore: identicalBefore)
         let loop = ToolLoop(

@@ -22,7 +22,7 @@ actor Planner {
     nonisolated func process(_ incoming: TaskRun) async {
         var run = incoming
         let id = run.spec.id
-        if run.policy.maxIterations == 0 || PlanningStep.isTrivial(run.spec.description) {
+        if run.policy.maxIterations == 0 || run.isTrivial {
             run.plan = Plan(steps: [run.spec.description], skipped: true)
         } else {
             events.publish(TaskEvent(taskID: id, kind: .planning))

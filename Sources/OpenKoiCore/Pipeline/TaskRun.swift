@@ -5,6 +5,8 @@ struct TaskRun: Sendable {
     let control: RunControl
     let slot: ResultSlot
     let started: ContinuousClock.Instant
+    /// A plain question: no plan, no tools (decided once; the check is on the per-task hot path).
+    let isTrivial: Bool
     var plan = Plan(steps: [])
     var iterations: [IterationRecord] = []
     var meter = BudgetMeter()
@@ -16,6 +18,7 @@ struct TaskRun: Sendable {
         self.roles = roles
         self.slot = slot
         started = .now
+        isTrivial = PlanningStep.isTrivial(spec.description)
         // Clamped: "no limit" is often written as a huge number (or inf), which must not trap.
         let seconds = spec.policy.timeoutSeconds.isNaN ? 0 : min(max(0, spec.policy.timeoutSeconds), 1e9)
         control = RunControl(deadline: started.advanced(by: .milliseconds(Int64(seconds * 1000))))

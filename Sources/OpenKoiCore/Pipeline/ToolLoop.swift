@@ -90,8 +90,8 @@ struct ToolLoop: Sendable {
                     m.recordToolCall()
                     return m
                 }
-                events.publish(
-                    TaskEvent(taskID: taskID, kind: .toolCall(iteration: iteration, name: call.name, summary: Self.summary(of: call))))
+                let summary = Self.summary(of: call)
+                events.publish(TaskEvent(taskID: taskID, kind: .toolCall(iteration: iteration, name: call.name, summary: summary)))
                 if meter.toolCalls >= policy.toolLoop.circuitBreaker {
                     return Attempt(
                         output: finalText.isEmpty ? allText.joined(separator: "\n\n") : finalText, usage: usage,
@@ -102,7 +102,7 @@ struct ToolLoop: Sendable {
                 try Task.checkCancellation()
                 if let path = outcome.modifiedPath, !modified.contains(path) { modified.append(path) }
                 actions.append(ToolAction(
-                    summary: Self.summary(of: call), arguments: ExecutorPrompt.clip(call.arguments.jsonString, limit: 2000),
+                    summary: summary, arguments: ExecutorPrompt.clip(call.arguments.jsonString, limit: 2000),
                     result: ExecutorPrompt.clip(outcome.content, limit: 600), isError: outcome.isError))
                 if native {
                     messages.append(.toolResult(for: call, content: outcome.content))

@@ -25,11 +25,8 @@ enum ExecutorPrompt {
                 If you cannot call tools natively, reply with only a JSON object such as \
                 {"tool": "read_file", "arguments": {"path": "README.md"}} and wait for the result.
                 """
-            text += "\n"
-        }
-        if !tools.isEmpty {
             // Agents that act through tools tend to close with "done"; the reply is what the user gets.
-            text += "\nEnd with the complete final answer, not a description of what you did."
+            text += "\n\nEnd with the complete final answer, not a description of what you did."
         }
         return text
     }

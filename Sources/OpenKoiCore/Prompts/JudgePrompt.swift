@@ -35,9 +35,9 @@ enum JudgePrompt {
         return text
     }
 
-    /// The verdict's JSON Schema (with length caps: a constrained small model otherwise fills its
-    /// whole output budget with findings), so providers that support constrained decoding can only produce a
-    /// readable verdict (small local models otherwise rarely manage valid JSON).
+    /// The verdict's JSON Schema, so providers that support constrained decoding can only produce a
+    /// readable verdict (small local models otherwise rarely manage valid JSON). Strings and lists are
+    /// capped: a constrained small model otherwise fills its whole output budget with findings.
     static func schema(for rubric: Rubric) -> JSONValue {
         var scoreProperties: [String: JSONValue] = [:]
         for dimension in rubric.dimensions {

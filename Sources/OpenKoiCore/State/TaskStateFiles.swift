@@ -112,45 +112,21 @@ public struct TaskStateFiles: Sendable {
             guard fstat(fd, &opened) == 0, stat(historyPath, &current) == 0, opened.st_ino == current.st_ino else {
                 continue  // rotated while we waited: append to the new file
             }
-            let existing = try readAll(fd)
+            guard let existing = FileDescriptorIO.readAll(fd) else {
+                throw AtomicFile.WriteError(path: historyPath, reason: "cannot read it: \(AtomicFile.errnoText())")
+            }
             let lineCount = existing.reduce(0) { $1 == UInt8(ascii: "\n") ? $0 + 1 : $0 }
             if existing.count > maxBytes || lineCount >= maxLines {
                 let kept = String(decoding: existing, as: UTF8.self).split(separator: "\n").suffix(keepLines)
                 try AtomicFile.write(kept.joined(separator: "\n") + "\n" + line, to: historyPath)
             } else {
-                try writeAll(fd, Array(line.utf8))
+                guard FileDescriptorIO.writeAll(fd, line.utf8) else {
+                    throw AtomicFile.WriteError(path: historyPath, reason: AtomicFile.errnoText())
+                }
             }
             return
         }
         throw AtomicFile.WriteError(path: historyPath, reason: "the file kept being replaced by other openkoi processes")
-    }
-
-    private func readAll(_ fd: Int32) throws -> [UInt8] {
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 65536)
-        var offset: off_t = 0
-        while true {
-            let n = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, offset) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw AtomicFile.WriteError(path: historyPath, reason: "cannot read it: \(AtomicFile.errnoText())")
-            }
-            if n == 0 { return bytes }
-            bytes.append(contentsOf: buffer[0..<n])
-            offset += off_t(n)
-        }
-    }
-
-    private func writeAll(_ fd: Int32, _ bytes: [UInt8]) throws {
-        var written = 0
-        while written < bytes.count {
-            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress.map { $0 + written }, bytes.count - written) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw AtomicFile.WriteError(path: historyPath, reason: AtomicFile.errnoText())
-            }
-            written += n
-        }
     }
 
     public func readHistory() -> [HistoryEntry] {

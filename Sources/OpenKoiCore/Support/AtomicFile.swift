@@ -28,19 +28,7 @@ public enum AtomicFile {
             if !ok { unlink(tempPath) }
         }
         fchmod(fd, mode)
-        let written = data.withUnsafeBytes { buffer -> Bool in
-            var offset = 0
-            while offset < buffer.count {
-                guard let base = buffer.baseAddress else { return buffer.isEmpty }
-                let n = Glibc.write(fd, base + offset, buffer.count - offset)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    return false
-                }
-                offset += n
-            }
-            return true
-        }
+        let written = FileDescriptorIO.writeAll(fd, data)
         guard written, fsync(fd) == 0 else {
             let reason = errnoText()
             close(fd)

@@ -114,13 +114,7 @@ enum FileSystem {
     }
 
     private static func writeAll(_ fd: Int32, _ bytes: [UInt8], displayPath: String) throws(ToolFailure) {
-        var written = 0
-        while written < bytes.count {
-            let count = bytes.withUnsafeBytes { write(fd, $0.baseAddress.map { $0 + written }, bytes.count - written) }
-            if count < 0, errno == EINTR { continue }
-            guard count > 0 else { throw failure("cannot write '\(displayPath)'") }
-            written += count
-        }
+        guard FileDescriptorIO.writeAll(fd, bytes) else { throw failure("cannot write '\(displayPath)'") }
     }
 
     /// `mkdir -p`; each missing directory gets `mode`.
