@@ -14,6 +14,7 @@ protocol BuiltinTool: Sendable {
 public struct BuiltinToolBox: ToolBox {
     private let tools: [any BuiltinTool]
     private let truncator: ToolOutputTruncator
+    private let access: WorkspaceAccess
 
     /// - Parameters:
     ///   - workspace: the directory the tools act in; paths outside it are refused.
@@ -33,11 +34,19 @@ public struct BuiltinToolBox: ToolBox {
             RunCommandTool(access: access, policy: policy, defaultTimeout: commandTimeout),
         ]
         truncator = ToolOutputTruncator(directory: toolOutputDir)
+        self.access = access
     }
 
     public var definitions: [ToolDefinition] { tools.map(\.definition) }
 
     public func call(_ call: ToolCall) async -> ToolOutcome {
+        await self.call(call, context: ToolCallContext())
+    }
+
+    public func call(_ call: ToolCall, context: ToolCallContext) async -> ToolOutcome {
+        if !context.allowsTestChanges, let refusal = testFileRefusal(call) {
+            return ToolOutcome(content: "Error: \(refusal)", isError: true)
+        }
         guard let tool = tools.first(where: { $0.definition.name == call.name }) else {
             let names = tools.map(\.definition.name).joined(separator: ", ")
             return ToolOutcome(content: "Error: no tool named '\(call.name)'. Available tools: \(names).", isError: true)
@@ -50,6 +59,22 @@ public struct BuiltinToolBox: ToolBox {
         }
         outcome.content = truncator.truncate(outcome.content)
         return outcome
+    }
+}
+
+extension BuiltinToolBox {
+    /// Why `call` may not run: it would rewrite or edit an existing test file. A loop allowed to
+    /// edit its own tests can pass by weakening them, so they change only when the task asks.
+    func testFileRefusal(_ call: ToolCall) -> String? {
+        guard call.name == "write_file" || call.name == "edit_file",
+            let path = call.arguments.first("path", "file_path")?.stringValue,
+            let target = try? access.resolve(path), FileSystem.info(target.absolute)?.kind == .file,
+            TestFiles.isTestFile(target.relative)
+        else { return nil }
+        return """
+            \(call.name): '\(target.relative)' is an existing test file and this task does not ask for test \
+            changes, so it is not modified. Change the code under test so that the tests pass.
+            """
     }
 }
 

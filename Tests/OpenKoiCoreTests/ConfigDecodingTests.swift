@@ -133,8 +133,8 @@ struct ConfigDecodingTests {
 
     @Test func missingRequiredKeysNameTheTable() {
         #expect(
-            failure("\n[providers.local]\napi_key_env = \"KEY\"")?.description
-                == "\(file):2: [providers.local]: missing required key 'base_url'")
+            failure("\n[providers.together]\napi_key_env = \"KEY\"")?.description
+                == "\(file):2: [providers.together]: missing required key 'base_url'")
         #expect(
             failure("[[plugins.mcp]]\nname = \"a\"\ncommand = \"a\"\n\n[[plugins.mcp]]\nname = \"b\"")?.description
                 == "\(file):5: [[plugins.mcp]] #2: missing required key 'command'")

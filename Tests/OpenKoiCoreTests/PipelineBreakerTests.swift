@@ -111,18 +111,31 @@ struct PipelineBreakerTests {
         #expect(events.contains { if case .contextPruned = $0.kind { return true }; return false })
     }
 
-    @Test func toolCallWrittenAsJSONTextIsRecognisedAndRepeatsStop() async throws {
+    @Test func toolCallWrittenAsJSONTextIsRecognisedAndARepeatIsNoDeadEnd() async throws {
         let call = "```json\n{\"name\": \"probe\", \"arguments\": {\"n\": 1}}\n```"
-        let executor = ScriptedModel(replies: [.text(call), .text(call), .text("never reached")])
+        let executor = ScriptedModel(replies: [.text(call), .text(call), .text("The probe says 1.")])
         var harness = PipelineHarness(executor: executor, judge: ScriptedModel(replies: [.verdict(["quality": 0.9])]))
         let tools = EchoTools()
         harness.tools = tools
         let (result, _) = await harness.run(TaskSpec(description: toolTask, policy: policy(1)))
-        #expect(tools.calls.value == 1, "the text call ran once; the identical repeat stopped the loop")
-        #expect(harness.executor.callCount == 2)
-        #expect(result.output.contains("repeated the same tool call"))
-        let second = try #require(harness.executor.requests.last)
-        #expect(second.messages.contains { $0.content.hasPrefix("[Tool result for probe]") })
+        #expect(tools.calls.value == 2, "the repeated call ran again")
+        #expect(harness.executor.callCount == 3, "the repeat did not end the attempt")
+        #expect(result.output == "The probe says 1.")
+        let third = try #require(harness.executor.requests.last)
+        #expect(third.messages.contains { $0.content.hasPrefix("[Tool result for probe]") })
+        #expect(third.messages.last?.content.contains("You already made this exact call") == true)
+    }
+
+    @Test func aCallMadeThreeTimesWithdrawsTools() async throws {
+        let call = ScriptedReply(toolCalls: [ToolCall(id: "c", name: "probe", arguments: ["n": 1])])
+        let executor = ScriptedModel(replies: [call, call, call, .text("Answer without tools.")])
+        var harness = PipelineHarness(executor: executor, judge: ScriptedModel(replies: [.verdict(["quality": 0.9])]))
+        harness.tools = EchoTools()
+        let (result, _) = await harness.run(TaskSpec(description: toolTask, policy: policy(1)))
+        #expect(result.output == "Answer without tools.")
+        let last = try #require(harness.executor.requests.last)
+        #expect(last.tools.isEmpty, "the fourth request offers no tools")
+        #expect(last.messages.last?.content.contains("Tools are withdrawn") == true)
     }
 }
 

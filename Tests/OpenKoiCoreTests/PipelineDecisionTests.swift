@@ -39,7 +39,7 @@ struct PipelineDecisionTests {
         let (result, _) = await harness.run(TaskSpec(description: trivialTask, policy: policy(6)))
         #expect(result.decision == .plateau)
         #expect(result.iterations == 3)
-        #expect(result.output == "c")
+        #expect(result.output == "a", "0.53 is within the 0.05 margin of 0.50: the earliest answer stays the best")
     }
 
     @Test func abortsOnRegressionAndKeepsTheBest() async throws {
@@ -63,22 +63,28 @@ struct PipelineDecisionTests {
         #expect(result.decision == .accept)
         let second = try #require(harness.executor.requests.last)
         let feedback = second.messages.last?.content ?? ""
-        #expect(feedback.contains("[BLOCKER] Wrong city named"))
-        #expect(feedback.contains("fix: do better"))
+        #expect(feedback.contains("[blocker] general: Wrong city named"))
+        #expect(feedback.contains("Suggested fix: do better"))
+        #expect(feedback.contains("weigh each one"), "findings are a review to weigh, not orders")
         #expect(second.messages.contains { $0.role == .assistant && $0.content == "Lyon" })
         #expect(second.system?.contains("Check the source") == true, "the plan gained the missing step")
     }
 
-    @Test func anUnparseableVerdictIsAFindingNotAGuess() async throws {
+    @Test func anUnparseableVerdictIsReportedNotGuessedAndDrivesNoRefinement() async throws {
         let harness = PipelineHarness(
-            executor: ScriptedModel(replies: [.text("Paris")]),
+            executor: ScriptedModel(replies: [.text("Paris"), .text("never asked")]),
             judge: ScriptedModel(replies: [.text("I think it is pretty good!")]))
-        let (result, events) = await harness.run(TaskSpec(description: trivialTask, policy: policy(1)))
+        let (result, events) = await harness.run(TaskSpec(description: trivialTask, policy: policy(3)))
         #expect(result.score == nil)
-        #expect(result.decision == .acceptBest)
+        #expect(result.decision == .unscored)
         #expect(result.output == "Paris")
-        #expect(result.findings.contains { $0.title == "Evaluator verdict could not be parsed" })
+        #expect(result.iterations == 1, "an unscored verdict does not drive a refinement")
+        #expect(harness.executor.callCount == 1)
+        #expect(result.findings.isEmpty, "the judge's failure is not a finding")
+        #expect(result.judgeProblems.first?.contains("could not be read") == true)
+        #expect(result.error?.contains("no iteration could be scored") == true)
         #expect(harness.judge.callCount == 2, "the judge is asked once more for JSON")
+        #expect(events.contains { if case .notice(_, .judgeProblem(let p)) = $0.kind { return p.kind == .unparseable }; return false })
         let scores = events.compactMap { event -> Double?? in
             if case .decided(_, let score, _, _, _) = event.kind { return score }
             return nil

@@ -9,6 +9,7 @@ struct PipelineHarness {
     let bus = EventBus()
     var pricing = ModelPricing.free
     var tools: any ToolBox = EmptyToolBox()
+    var styles = ToolStyleRegistry()
     var configuration = PipelineConfiguration(planners: 1, executors: 1, evaluators: 1, maxInFlight: 4, channelCapacity: 2)
 
     init(executor: ScriptedModel, judge: ScriptedModel, planner: ScriptedModel = ScriptedModel(replies: [.text(#"{"steps": ["do it"], "acceptance_criteria": ["done"]}"#)])) {
@@ -25,7 +26,7 @@ struct PipelineHarness {
         let events = bus.subscribe()
         let pipeline = Pipeline(
             configuration: configuration,
-            services: PipelineServices(router: FixedModelRouter(roles), tools: tools, events: bus))
+            services: PipelineServices(router: FixedModelRouter(roles), tools: tools, events: bus, toolStyles: styles))
         let result = await pipeline.submit(spec)
         await pipeline.shutdown()
         bus.finish()

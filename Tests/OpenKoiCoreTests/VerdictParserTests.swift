@@ -69,30 +69,6 @@ struct VerdictParserTests {
     }
 }
 
-struct DecisionPolicyTests {
-    @Test func plateauNeedsThreeScores() {
-        let p = TaskPolicy(maxIterations: 9, qualityThreshold: 0.9, improvementThreshold: 0.05)
-        #expect(DecisionPolicy.decide(scores: [0.5, 0.51], iteration: 2, policy: p) == .continue)
-        #expect(DecisionPolicy.decide(scores: [0.5, 0.51, 0.52], iteration: 3, policy: p) == .plateau)
-        #expect(DecisionPolicy.decide(scores: [0.5, 0.51, 0.6], iteration: 3, policy: p) == .continue)
-        #expect(DecisionPolicy.decide(scores: [0.5, 0.51, 0.95], iteration: 3, policy: p) == .accept)
-    }
-
-    @Test func unscoredIterationsNeverAcceptButCanReachMaxIterations() {
-        let p = TaskPolicy(maxIterations: 2)
-        #expect(DecisionPolicy.decide(scores: [nil], iteration: 1, policy: p) == .continue)
-        #expect(DecisionPolicy.decide(scores: [nil, nil], iteration: 2, policy: p) == .acceptBest)
-    }
-
-    @Test func regressionComparesWithThePreviousScoredIteration() {
-        let p = TaskPolicy(maxIterations: 9, regressionThreshold: 0.2)
-        #expect(DecisionPolicy.decide(scores: [0.7, nil, 0.4], iteration: 3, policy: p) == .abortRegression)
-        var lenient = p
-        lenient.abortOnRegression = false
-        #expect(DecisionPolicy.decide(scores: [0.7, 0.4], iteration: 2, policy: lenient) == .continue)
-    }
-}
-
 struct BoundedChannelTests {
     @Test func sendSuspendsWhileFullAndResumesAfterReceive() async throws {
         let channel = BoundedChannel<Int>(capacity: 2)

@@ -107,7 +107,7 @@ struct RunCommandSecretTests {
             "PATH": "/usr/bin", "HOME": "/root", "OPENAI_API_KEY": "sk-1", "ANTHROPIC_API_KEY": "k", "GITHUB_TOKEN": "t",
             "AWS_SECRET_ACCESS_KEY": "s", "EMAIL_PASSWORD": "p", "LANG": "C.UTF-8",
         ]
-        let filtered = RunCommandTool.environmentWithoutSecrets(environment)
+        let filtered = CommandEnvironment.withoutSecrets(environment)
         #expect(Set(filtered.keys) == ["PATH", "HOME", "LANG"])
     }
 }

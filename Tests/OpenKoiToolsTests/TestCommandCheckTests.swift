@@ -26,17 +26,17 @@ struct TestCommandCheckTests {
 
     @Test func returnsNilWhenDisabledOrNothingApplies() async throws {
         let dir = try TemporaryDirectory()
-        #expect(await TestCommandCheck(workspace: dir.path, configuredCommand: nil, timeout: 10, enabled: true).run() == nil)
+        #expect(await TestCommandCheck(workspace: dir.path, configuredCommand: nil, timeout: 10, enabled: true, policy: .allowAll).run() == nil)
         #expect(
-            await TestCommandCheck(workspace: dir.path, configuredCommand: "true", timeout: 10, enabled: false).run() == nil)
-        #expect(TestCommandCheck(workspace: dir.path, configuredCommand: "  ", timeout: 10, enabled: true).command == nil)
+            await TestCommandCheck(workspace: dir.path, configuredCommand: "true", timeout: 10, enabled: false, policy: .allowAll).run() == nil)
+        #expect(TestCommandCheck(workspace: dir.path, configuredCommand: "  ", timeout: 10, enabled: true, policy: .allowAll).command == nil)
     }
 
     @Test func configuredCommandEndToEnd() async throws {
         let dir = try TemporaryDirectory()
         let check = TestCommandCheck(
             workspace: dir.path, configuredCommand: #"sh -c 'echo "5 passed, 1 failed"; exit 1'"#, timeout: 30,
-            enabled: true)
+            enabled: true, policy: .allowAll)
         let report = try #require(await check.run())
         #expect(report.command == #"sh -c 'echo "5 passed, 1 failed"; exit 1'"#)
         #expect(report.passed == 5)
@@ -54,7 +54,7 @@ struct TestCommandCheckTests {
         try dir.write(
             "test_math.py",
             "def test_adds():\n    assert 1 + 1 == 2\n\ndef test_breaks():\n    assert 1 + 1 == 3, 'math is broken'\n")
-        let check = TestCommandCheck(workspace: dir.path, configuredCommand: nil, timeout: 120, enabled: true)
+        let check = TestCommandCheck(workspace: dir.path, configuredCommand: nil, timeout: 120, enabled: true, policy: .allowAll)
         #expect(check.command == "python3 -m pytest -q")
         let report = try #require(await check.run())
         #expect(report.passed == 1)
@@ -67,7 +67,7 @@ struct TestCommandCheckTests {
     @Test func missingRunnerIsReportedNotFaked() async throws {
         let dir = try TemporaryDirectory()
         let check = TestCommandCheck(
-            workspace: dir.path, configuredCommand: "openkoi-no-such-runner-xyz --all", timeout: 30, enabled: true)
+            workspace: dir.path, configuredCommand: "openkoi-no-such-runner-xyz --all", timeout: 30, enabled: true, policy: .allowAll)
         let report = try #require(await check.run())
         #expect(report.exitCode == 127)
         #expect(!report.succeeded)
@@ -78,7 +78,7 @@ struct TestCommandCheckTests {
 
     @Test func timeoutKillsTheSuite() async throws {
         let dir = try TemporaryDirectory()
-        let check = TestCommandCheck(workspace: dir.path, configuredCommand: "exec sleep 100", timeout: 0.3, enabled: true)
+        let check = TestCommandCheck(workspace: dir.path, configuredCommand: "exec sleep 100", timeout: 0.3, enabled: true, policy: .allowAll)
         let report = try #require(await check.run())
         #expect(report.timedOut)
         #expect(report.score == 0)

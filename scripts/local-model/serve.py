@@ -54,7 +54,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                    help="model name reported by /v1/models and accepted in "
                    "requests (default: the file name without .gguf)")
     p.add_argument("--ctx", type=int, default=4096,
-                   help="context window in tokens (prompt + completion)")
+                   help="context window in tokens (prompt + completion), shared by the slots")
+    # Two slots let the executor's and the judge's prompts each keep their KV cache between
+    # iterations (llama.cpp picks the slot whose cached prompt is most similar); each slot gets
+    # ctx / slots tokens.
+    p.add_argument("--slots", type=int, default=1,
+                   help="parallel slots (each gets ctx/slots tokens and its own prompt cache)")
     # One thread each: measured on our 2-vCPU machines, two threads were
     # 5-100x slower (they fight with the HTTP thread and the caller).
     p.add_argument("--threads", type=int, default=1,
@@ -68,6 +73,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         p.error(f"--ctx must be at least 64, got {args.ctx}")
     if args.threads < 1:
         p.error(f"--threads must be at least 1, got {args.threads}")
+    if not 1 <= args.slots <= 8:
+        p.error(f"--slots must be in 1..8, got {args.slots}")
     return args
 
 
@@ -147,9 +154,8 @@ def serve(args: argparse.Namespace) -> int:
     params.hostnames = [args.host]
     params.port = args.port
     params.n_ctx = args.ctx
-    # A single slot gets the whole context window; with more slots llama.cpp
-    # splits n_ctx between them and small prompts would already overflow.
-    params.n_parallel = 1
+    # One slot gets the whole context window; with more, llama.cpp splits n_ctx between them.
+    params.n_parallel = args.slots
     # Jinja runs the chat template embedded in the GGUF, which is what makes
     # /v1/chat/completions format messages (and tool calls) the model's way.
     params.use_jinja = True
@@ -172,7 +178,7 @@ def serve(args: argparse.Namespace) -> int:
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, on_signal)
 
-    log(f"loading {model} as '{alias}' (ctx {args.ctx}, threads {args.threads}, "
+    log(f"loading {model} as '{alias}' (ctx {args.ctx}, slots {args.slots}, threads {args.threads}, "
         f"xllamacpp {version})")
     started = time.monotonic()
     try:

@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Start the local OpenAI-compatible model server in the background.
 #
-# Usage: scripts/local-model/start.sh [--coder] [--port N] [--ctx N]
+# Usage: scripts/local-model/start.sh [--coder] [--port N] [--ctx N] [--log FILE]
 #
 #   --coder   serve Qwen2.5-Coder-1.5B (alias qwen2.5-coder-1.5b) instead of
 #             SmolLM2-135M (alias smollm2-135m)
 #   --port N  default 8080 (always bound to 127.0.0.1)
-#   --ctx N   context window in tokens, default 4096
+#   --ctx N   context window in tokens: 4096 for SmolLM2; 16384 for the coder,
+#             served as two slots of 8192 (the executor's and the judge's prompts
+#             each keep their cache)
+#   --log F   server log file (default: server-<port>.log in the model dir)
 #
 # Installs what is missing (install.sh), launches serve.py detached, and
 # returns only once GET /health answers 200, so callers can use the server
@@ -18,6 +21,8 @@
 # Files (in ${OPENKOI_MODEL_DIR:-$HOME/.cache/openkoi/models}):
 #   server-<port>.log  server log (truncated on each start)
 #   server-<port>.pid  pid of serve.py, used by stop.sh
+#   launch-<port>.json how to start this server again: openkoi reads it to start
+#                      the local model on demand when it is installed but not running
 #
 # Environment: OPENKOI_PYTHON, OPENKOI_MODEL_DIR,
 #   OPENKOI_START_TIMEOUT (seconds to wait for health, default 120).
@@ -31,29 +36,32 @@ TIMEOUT=${OPENKOI_START_TIMEOUT:-120}
 log() { echo "[start.sh] $*" >&2; }
 die() { echo "[start.sh] error: $*" >&2; exit 1; }
 
-coder=0; port=8080; ctx=4096
+coder=0; port=8080; ctx=""; log_arg=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --coder) coder=1 ;;
+    --log) [ $# -ge 2 ] || die "--log needs a value"; log_arg=$2; shift ;;
+    --log=*) log_arg=${1#--log=} ;;
     --port) [ $# -ge 2 ] || die "--port needs a value"; port=$2; shift ;;
     --port=*) port=${1#--port=} ;;
     --ctx) [ $# -ge 2 ] || die "--ctx needs a value"; ctx=$2; shift ;;
     --ctx=*) ctx=${1#--ctx=} ;;
-    -h|--help) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 0 ;;
-    *) die "unknown argument: $1 (usage: start.sh [--coder] [--port N] [--ctx N])" ;;
+    -h|--help) sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 0 ;;
+    *) die "unknown argument: $1 (usage: start.sh [--coder] [--port N] [--ctx N] [--log FILE])" ;;
   esac
   shift
 done
 if ! [[ "$port" =~ ^[0-9]+$ ]] || [ "$port" -lt 1 ] || [ "$port" -gt 65535 ]; then
   die "bad --port: $port"
 fi
+if [ "$coder" = 1 ]; then alias=qwen2.5-coder-1.5b; slots=2; ctx=${ctx:-16384}
+else alias=smollm2-135m; slots=1; ctx=${ctx:-4096}; fi
 [[ "$ctx" =~ ^[0-9]+$ ]] || die "bad --ctx: $ctx"
-
-if [ "$coder" = 1 ]; then alias=qwen2.5-coder-1.5b; else alias=smollm2-135m; fi
 base="http://127.0.0.1:$port"
 pidfile="$MODEL_DIR/server-$port.pid"
-logfile="$MODEL_DIR/server-$port.log"
-mkdir -p "$MODEL_DIR"
+logfile=${log_arg:-$MODEL_DIR/server-$port.log}
+launchfile="$MODEL_DIR/launch-$port.json"
+mkdir -p "$MODEL_DIR" "$(dirname "$logfile")"
 
 # health: print the HTTP status of GET /health ("000" if nothing answers).
 # llama.cpp answers 503 while the model loads and 200 once it can serve.
@@ -148,7 +156,7 @@ if [ -z "$pid" ]; then
   launcher=(nohup)
   command -v setsid >/dev/null 2>&1 && launcher=(setsid nohup)
   "${launcher[@]}" "$PY" "$HERE/serve.py" --model "$model" --port "$port" \
-    --alias "$alias" --ctx "$ctx" --pid-file "$pidfile" \
+    --alias "$alias" --ctx "$ctx" --slots "$slots" --pid-file "$pidfile" \
     >"$logfile" 2>&1 </dev/null 9>&- &
   pid=$!
   # serve.py rewrites this with its own pid; writing $! now means stop.sh
@@ -182,4 +190,16 @@ done
 
 elapsed=$(awk -v a="$started" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
 log "healthy after ${elapsed}s (pid $pid)"
+# Remember how to start this server, so openkoi can start it on demand next time
+# (atomically: a reader never sees half a file).
+start_args=(--port "$port")
+[ "$coder" = 1 ] && start_args+=(--coder)
+"$PY" - "$launchfile" "$HERE/start.sh" "$alias" "$port" "${start_args[@]}" <<'EOF' || log "warning: could not write $launchfile"
+import json, os, sys
+path, script, alias, port, *args = sys.argv[1:]
+tmp = f"{path}.{os.getpid()}.tmp"
+with open(tmp, "w", encoding="utf-8") as f:
+    json.dump({"start": script, "args": args, "model": alias, "port": int(port)}, f)
+os.replace(tmp, path)
+EOF
 echo "local model ready: $base/v1 (model $alias)"

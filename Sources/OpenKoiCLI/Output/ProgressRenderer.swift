@@ -46,10 +46,17 @@ struct ProgressRenderer: Sendable {
         case .contextPruned(let iteration, let removed):
             return "[iter \(iteration)] context window full: pruned \(removed) message(s), retrying"
         case .evaluating(let iteration): return "[iter \(iteration)] evaluating..."
+        case .notice(let iteration, let notice):
+            return (iteration.map { "[iter \($0)] " } ?? "[note] ") + notice.text
         case .evaluated(let iteration, let verdict, let identical):
             var text = "[iter \(iteration)] "
             if identical { text += "output identical to the previous iteration; verdict reused. " }
-            if verdict.dimensions.isEmpty {
+            if let tests = verdict.tests {
+                text += "tests: \(tests.passed) passed, \(tests.failed) failed. "
+            }
+            if verdict.judgeSkipped != nil, verdict.dimensions.isEmpty {
+                text += "not scored"
+            } else if verdict.dimensions.isEmpty {
                 text += "no score"
             } else {
                 text += verdict.dimensions.map { "\($0.name)=\(BudgetMeter.fixed($0.score, decimals: 2))" }.joined(separator: " ")

@@ -47,7 +47,8 @@ struct Session {
             abortOnRegression: safety.abortOnRegression, regressionThreshold: safety.regressionThreshold,
             toolLoop: ToolLoopLimits(
                 warning: safety.toolLoop.warning, critical: safety.toolLoop.critical,
-                circuitBreaker: safety.toolLoop.circuitBreaker))
+                circuitBreaker: safety.toolLoop.circuitBreaker),
+            skipEvalConfidence: iteration.skipEvalConfidence)
         if let value = maxIterations ?? options.iterate {
             guard value >= 0 else { throw CLIError("--iterate must be 0 or more (0 = execute once without evaluation)") }
             policy.maxIterations = value
@@ -71,24 +72,45 @@ struct Session {
         return policy
     }
 
-    /// Stage services: model routing, built-in tools, rubrics and the workspace's tests.
+    /// Stage services: model routing, built-in tools, the workspace's files, rubrics and its tests.
     func services(events: any EventSink) -> PipelineServices {
-        let custom = config.providers.sorted { $0.key < $1.key }.map { id, provider in
-            CustomProviderSpec(id: id, baseURL: provider.baseURL, apiKeyEnv: provider.apiKeyEnv,
-                               defaultModel: provider.defaultModel == "auto" ? nil : provider.defaultModel)
+        let custom = config.providers.sorted { $0.key < $1.key }.compactMap { id, provider -> CustomProviderSpec? in
+            guard !ProviderConfig.builtInIDs.contains(id) else { return nil }
+            return CustomProviderSpec(id: id, baseURL: provider.baseURL, apiKeyEnv: provider.apiKeyEnv,
+                                      defaultModel: provider.defaultModel == "auto" ? nil : provider.defaultModel)
         }
-        let resolver = ProviderResolver(environment: environment, customProviders: custom, transport: CurlTransport())
+        let launcher = LocalModelLauncher(
+            paths: paths, environment: environment,
+            localBaseURL: environment["OPENKOI_LOCAL_BASE_URL"] ?? ProviderResolver.defaultLocalBaseURL,
+            announce: console.level >= .warn)
+        let resolver = ProviderResolver(
+            environment: environment, customProviders: custom, transport: CurlTransport(),
+            localStarter: { await launcher.start() })
         let router = SessionModelRouter(
             resolver: resolver, executor: options.model ?? config.models.executor, evaluator: config.models.evaluator,
             planner: config.models.planner, console: console)
+        let commands = CommandPolicy(assumeYes: options.yes, allowedPrefixes: config.tools.allowCommands)
         let tools = BuiltinToolBox(
-            workspace: workspace, toolOutputDir: paths.toolOutputDir,
-            policy: CommandPolicy(assumeYes: options.yes, allowedPrefixes: config.tools.allowCommands),
+            workspace: workspace, toolOutputDir: paths.toolOutputDir, policy: commands,
             commandTimeout: config.tools.commandTimeoutSeconds)
-        let check = TestCommandCheck(
+        let tests = TestCommandCheck(
             workspace: workspace, configuredCommand: config.evaluation.testCommand,
-            timeout: config.evaluation.testTimeoutSeconds, enabled: config.evaluation.runTests)
-        return PipelineServices(router: router, tools: tools, rubrics: EvaluatorCatalog(), objectiveCheck: check, events: events)
+            timeout: config.evaluation.testTimeoutSeconds, enabled: config.evaluation.runTests, policy: commands)
+        return PipelineServices(
+            router: router, tools: tools, workspace: WorkspaceFileStore(workspace: workspace), rubrics: EvaluatorCatalog(),
+            objectiveCheck: WorkspaceCheck(workspace: workspace, tests: tests), events: events,
+            toolStyles: ToolStyleRegistry(configured: toolCallStyles()))
+    }
+
+    /// Tool-calling styles by provider: Anthropic and OpenAI call tools natively; the bundled
+    /// llama.cpp server's chat template has none (its models write calls and edits as text);
+    /// `[providers.<id>] tool_calls` overrides either. Other providers are learned per model.
+    func toolCallStyles() -> [String: ToolCallStyle] {
+        var styles: [String: ToolCallStyle] = ["anthropic": .native, "openai": .native, "local": .text]
+        for (id, provider) in config.providers {
+            if let style = provider.toolCalls { styles[id] = style }
+        }
+        return styles
     }
 
     func pipelineConfiguration(concurrency: Int? = nil) -> PipelineConfiguration {

@@ -1,20 +1,33 @@
-/// Decides what follows an evaluated iteration: accept, refine, or stop (reference §2.3, with the
-/// plateau stop it never built and without treating identical output as a silent stop).
+/// Decides what follows an evaluated iteration, and which iteration a task returns. The rule
+/// that shapes both: the loop never makes an answer worse.
+///
+/// - Objective signals outrank the judge: all tests passing with no blocker is an accept, and
+///   more tests passing makes a later iteration the best whatever the judge says.
+/// - Ties keep the earliest iteration; a later one replaces the best only when it scores higher
+///   by `improvementThreshold` (the margin), and regression is measured from the best so far.
+/// - An iteration that could not be scored does not drive a refinement.
 public enum DecisionPolicy {
-    /// - Parameters:
-    ///   - scores: every iteration's score so far, this one last (`nil` = could not be scored).
-    ///   - iteration: 1-based number of the iteration just evaluated.
-    public static func decide(scores: [Double?], iteration: Int, policy: TaskPolicy) -> Decision {
-        let current = scores.last ?? nil
-        if let current, current >= policy.qualityThreshold { return .accept }
-        if policy.abortOnRegression, let current, scores.count >= 2,
-            let previous = scores[..<(scores.count - 1)].last(where: { $0 != nil }) ?? nil,
-            previous - current > policy.regressionThreshold
+    /// - Parameter records: every iteration so far, the one just evaluated last (its `decision` is ignored).
+    public static func decide(_ records: [IterationRecord], policy: TaskPolicy) -> Decision {
+        guard let current = records.last else { return .failed }
+        let earlier = Array(records.dropLast())
+        if let verdict = current.verdict {
+            if verdict.objectivelyAccepted { return .accept }
+            if let score = current.score, score >= policy.qualityThreshold, !verdict.objective.hasFailures {
+                return .accept
+            }
+        }
+        guard let score = current.score else {
+            return records.contains { $0.score != nil } ? .acceptBest : .unscored
+        }
+        if policy.abortOnRegression, let best = bestIndex(earlier, margin: policy.improvementThreshold),
+            let bestScore = earlier[best].score, bestScore - score > policy.regressionThreshold,
+            !improvesObjectively(current, over: earlier[best])
         {
             return .abortRegression
         }
-        if iteration >= policy.maxIterations { return .acceptBest }
-        if isPlateau(scores: scores, threshold: policy.improvementThreshold) { return .plateau }
+        if current.number >= policy.maxIterations { return .acceptBest }
+        if isPlateau(scores: records.map(\.score), threshold: policy.improvementThreshold) { return .plateau }
         return .continue
     }
 
@@ -27,14 +40,57 @@ public enum DecisionPolicy {
         return bestNow - bestBefore < threshold
     }
 
-    /// Index of the iteration to return: highest score, later wins ties; unscored ones only if nothing was scored.
-    public static func bestIndex(_ records: [IterationRecord]) -> Int? {
-        var best: (index: Int, score: Double)?
-        for (index, record) in records.enumerated() {
-            guard let score = record.score else { continue }
-            if best == nil || score >= (best?.score ?? 0) { best = (index, score) }
+    /// Index of the iteration to return: the earliest non-empty one, replaced by a later one only
+    /// when that is objectively better, or scores higher by at least `margin`.
+    public static func bestIndex(_ records: [IterationRecord], margin: Double) -> Int? {
+        guard !records.isEmpty else { return nil }
+        guard var best = records.firstIndex(where: { !$0.output.trimmed.isEmpty }) else { return 0 }
+        for index in records.indices where index > best && !records[index].output.trimmed.isEmpty {
+            if isBetter(records[index], than: records[best], margin: margin) { best = index }
         }
-        if let best { return best.index }
-        return records.lastIndex { !$0.output.isEmpty } ?? (records.isEmpty ? nil : records.count - 1)
+        return best
+    }
+
+    /// The iteration a finished task returns: the accepted one, else the best.
+    public static func returnedIndex(_ records: [IterationRecord], decision: Decision, margin: Double) -> Int? {
+        if decision == .accept, let last = records.indices.last, records[last].decision == .accept { return last }
+        return bestIndex(records, margin: margin)
+    }
+
+    static func isBetter(_ candidate: IterationRecord, than best: IterationRecord, margin: Double) -> Bool {
+        if let a = ObjectiveRank(candidate), let b = ObjectiveRank(best) {
+            if a > b { return true }
+            if b > a { return false }
+        }
+        switch (candidate.score, best.score) {
+        case (.some, nil): return true
+        case (nil, _): return false
+        case (let a?, let b?):
+            let gain = a - b
+            return margin > 0 ? gain >= margin - 1e-9 : gain > 0
+        }
+    }
+
+    static func improvesObjectively(_ candidate: IterationRecord, over best: IterationRecord) -> Bool {
+        guard let a = ObjectiveRank(candidate), let b = ObjectiveRank(best) else { return false }
+        return a > b
+    }
+}
+
+/// Objective standing of an iteration: tests green, then tests passing, then expected files fine.
+struct ObjectiveRank: Comparable {
+    var green: Int
+    var passed: Int
+    var filesFine: Int
+
+    init?(_ record: IterationRecord) {
+        guard let objective = record.verdict?.objective, objective.measuredAnything else { return nil }
+        green = objective.tests?.succeeded == true ? 1 : 0
+        passed = objective.tests?.passed ?? 0
+        filesFine = objective.files.filter { $0.problem == nil }.count
+    }
+
+    static func < (a: ObjectiveRank, b: ObjectiveRank) -> Bool {
+        (a.green, a.passed, a.filesFine) < (b.green, b.passed, b.filesFine)
     }
 }

@@ -76,8 +76,8 @@ public struct OpenKoiConfig: Sendable, Equatable {
             return try IntegrationConfig(reading: table)
         }
         if let integrations { config.integrations = integrations }
-        let providers = try root.sectionMap("providers") { (_, table) throws(ConfigError) in
-            try ProviderConfig(reading: table)
+        let providers = try root.sectionMap("providers") { (id, table) throws(ConfigError) in
+            try ProviderConfig(reading: table, id: id)
         }
         if let providers { config.providers = providers }
         if let value = try root.section("daemon", DaemonConfig.init(reading:)) { config.daemon = value }

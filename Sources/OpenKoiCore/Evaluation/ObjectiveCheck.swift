@@ -1,10 +1,60 @@
-/// An evaluation signal that does not come from a model: a workspace's test suite.
+/// Evaluation signals that do not come from a model: the workspace's test suite, and the files a
+/// task says to create (they exist and parse).
 ///
-/// Implemented in OpenKoiTools (it runs subprocesses); the Evaluator turns the report into a
-/// weighted `tests` dimension and one finding per failure.
+/// Implemented in OpenKoiTools (it runs subprocesses); the evaluator turns the report into weighted
+/// `tests` / `files` dimensions and findings. Objective signals outrank the judge.
 public protocol ObjectiveCheck: Sendable {
-    /// Runs the check; `nil` when it does not apply (no test command configured or detected).
-    func run() async -> TestRunReport?
+    func run(_ request: ObjectiveCheckRequest) async -> ObjectiveReport
+}
+
+public struct ObjectiveCheckRequest: Sendable, Hashable {
+    /// Run the test suite (the attempt changed files, or the task is about code).
+    public var runTests: Bool
+    /// Workspace-relative files the task says to create.
+    public var expectedFiles: [String]
+
+    public init(runTests: Bool, expectedFiles: [String] = []) {
+        self.runTests = runTests
+        self.expectedFiles = expectedFiles
+    }
+}
+
+public struct ObjectiveReport: Sendable, Hashable {
+    public var tests: TestRunReport?
+    /// Why the workspace's tests were not run although it has a test command (not approved).
+    public var testsNotRun: String?
+    public var files: [FileCheckResult]
+
+    public init(tests: TestRunReport? = nil, testsNotRun: String? = nil, files: [FileCheckResult] = []) {
+        self.tests = tests
+        self.testsNotRun = testsNotRun
+        self.files = files
+    }
+
+    public static let empty = ObjectiveReport()
+
+    /// Something objective failed: a test, or an expected file is missing or does not parse.
+    public var hasFailures: Bool {
+        (tests.map { !$0.succeeded } ?? false) || files.contains { $0.problem != nil }
+    }
+
+    /// Some objective signal was measured.
+    public var measuredAnything: Bool { tests != nil || !files.isEmpty }
+}
+
+/// One expected file, checked.
+public struct FileCheckResult: Sendable, Hashable {
+    public var path: String
+    /// Missing, or does not parse; `nil` when fine.
+    public var problem: String?
+    /// What checked it (`python3 ast`, `JSON`, `TOML`), when a parser for its type was available.
+    public var checker: String?
+
+    public init(path: String, problem: String?, checker: String? = nil) {
+        self.path = path
+        self.problem = problem
+        self.checker = checker
+    }
 }
 
 public struct TestRunReport: Sendable, Hashable {
@@ -16,12 +66,14 @@ public struct TestRunReport: Sendable, Hashable {
     public var timedOut: Bool
     /// Names (or one-line summaries) of failed tests.
     public var failures: [String]
+    /// The first lines of each failed test's assertion output, by name (when they could be found).
+    public var failureOutput: [String: String]
     /// The last lines of output, for findings when counts could not be parsed.
     public var outputTail: String
 
     public init(
         command: String, passed: Int, failed: Int, exitCode: Int32, timedOut: Bool = false, failures: [String] = [],
-        outputTail: String = ""
+        failureOutput: [String: String] = [:], outputTail: String = ""
     ) {
         self.command = command
         self.passed = passed
@@ -29,6 +81,7 @@ public struct TestRunReport: Sendable, Hashable {
         self.exitCode = exitCode
         self.timedOut = timedOut
         self.failures = failures
+        self.failureOutput = failureOutput
         self.outputTail = outputTail
     }
 

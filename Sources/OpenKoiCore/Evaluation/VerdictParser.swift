@@ -7,6 +7,9 @@ public enum VerdictParser {
         public var findings: [Finding]
         public var suggestion: String?
         public var missingSteps: [String]
+        /// Scores the judge gave outside any scale (negative, not a number, above 100): a sign of a
+        /// judge that does not follow the rubric.
+        public var outOfScale: [String] = []
     }
 
     public static func parse(_ text: String, rubric: Rubric) -> Reading? {
@@ -46,6 +49,7 @@ public enum VerdictParser {
         }
         let dimensions = scaled(raw, rubric: rubric)
         guard !dimensions.isEmpty else { return nil }
+        let outOfScale = unscaled(raw)
 
         var findings: [Finding] = []
         let findingItems: [JSONValue] = json.first("findings", "issues")?.arrayValue ?? []
@@ -64,7 +68,8 @@ public enum VerdictParser {
         }
         let missing = (json["missing_steps"]?.arrayValue ?? []).compactMap(\.stringValue)
         return Reading(
-            dimensions: dimensions, findings: findings, suggestion: json["suggestion"]?.stringValue, missingSteps: missing)
+            dimensions: dimensions, findings: findings, suggestion: json["suggestion"]?.stringValue, missingSteps: missing,
+            outOfScale: outOfScale)
     }
 
     static func detail(_ item: JSONValue, title: String) -> String {
@@ -126,7 +131,8 @@ public enum VerdictParser {
         guard !dimensions.isEmpty else { return nil }
         return Reading(
             dimensions: dimensions, findings: findings,
-            suggestion: suggestion.isEmpty ? nil : suggestion.joined(separator: " "), missingSteps: missing)
+            suggestion: suggestion.isEmpty ? nil : suggestion.joined(separator: " "), missingSteps: missing,
+            outOfScale: unscaled(raw))
     }
 
     /// `[SEVERITY] title: description`, or a bare line (a suggestion).
@@ -171,6 +177,14 @@ public enum VerdictParser {
             if score <= 1 { result.append(DimensionScore(name: "overall", score: score, weight: 1)) }
         }
         return result
+    }
+
+    /// Names of raw scores that fit no scale: negative, not finite, or above the detected scale's top.
+    static func unscaled(_ raw: [(String, Double)]) -> [String] {
+        let finite = raw.filter { $0.1.isFinite && $0.1 >= 0 }
+        let maxValue = finite.map(\.1).max() ?? 0
+        let top: Double = maxValue > 10 ? 100 : (maxValue > 1 ? 10 : 1)
+        return raw.filter { !$0.1.isFinite || $0.1 < 0 || $0.1 > top }.map(\.0)
     }
 
     static func normalized(_ name: String) -> String {

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// `provider/model`, e.g. `anthropic/claude-sonnet-4-20250514` or `openai-compat/smollm2`.
 public struct ModelRef: Sendable, Hashable, CustomStringConvertible, Codable {
     public var provider: String
@@ -93,10 +99,12 @@ public struct ChatRequest: Sendable, Hashable {
     /// A JSON Schema the reply must follow. Providers that can constrain decoding to it do
     /// (llama.cpp, OpenAI, Ollama); the others ignore it, so callers still parse tolerantly.
     public var responseSchema: JSONValue?
+    /// Ask for each output token's log probability (providers that report them do; the rest ignore it).
+    public var logprobs: Bool
 
     public init(
         model: String, system: String? = nil, messages: [ChatMessage], tools: [ToolDefinition] = [],
-        maxTokens: Int? = nil, temperature: Double? = nil, responseSchema: JSONValue? = nil
+        maxTokens: Int? = nil, temperature: Double? = nil, responseSchema: JSONValue? = nil, logprobs: Bool = false
     ) {
         self.model = model
         self.system = system
@@ -105,6 +113,7 @@ public struct ChatRequest: Sendable, Hashable {
         self.maxTokens = maxTokens
         self.temperature = temperature
         self.responseSchema = responseSchema
+        self.logprobs = logprobs
     }
 }
 
@@ -149,12 +158,27 @@ public struct ChatResponse: Sendable, Hashable {
     public var toolCalls: [ToolCall]
     public var usage: TokenUsage
     public var stopReason: StopReason
+    /// Log probabilities of the output tokens, when asked for and reported.
+    public var logprobs: [Double]
 
-    public init(content: String, toolCalls: [ToolCall] = [], usage: TokenUsage = .zero, stopReason: StopReason = .endTurn) {
+    public init(
+        content: String, toolCalls: [ToolCall] = [], usage: TokenUsage = .zero, stopReason: StopReason = .endTurn,
+        logprobs: [Double] = []
+    ) {
         self.content = content
         self.toolCalls = toolCalls
         self.usage = usage
         self.stopReason = stopReason
+        self.logprobs = logprobs
+    }
+
+    /// The model's confidence in its answer: the geometric mean of its tokens' probabilities
+    /// (`nil` when the provider reported none).
+    public var confidence: Double? {
+        let finite = logprobs.filter { $0.isFinite }
+        guard !finite.isEmpty else { return nil }
+        let mean = finite.reduce(0, +) / Double(finite.count)
+        return min(1, max(0, exp(mean)))
     }
 }
 
@@ -166,5 +190,7 @@ public enum ChatStreamEvent: Sendable, Hashable {
     case toolCall(ToolCall)
     /// Usage so far; adapters may send several, later ones replace earlier ones field by field when non-zero.
     case usage(TokenUsage)
+    /// Log probabilities of output tokens, in order (only when the request asked for them).
+    case logprobs([Double])
     case stop(StopReason)
 }

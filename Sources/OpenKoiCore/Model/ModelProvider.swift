@@ -30,6 +30,7 @@ extension ChatResponse {
                 onText(text)
             case .toolCall(let call): response.toolCalls.append(call)
             case .usage(let usage): response.usage.merge(usage)
+            case .logprobs(let values): response.logprobs += values
             case .stop(let reason): response.stopReason = reason
             }
         }

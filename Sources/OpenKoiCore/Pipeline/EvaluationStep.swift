@@ -1,63 +1,140 @@
-/// Judges one attempt: the workspace's tests (when there are any) and an LLM judge driven by a rubric.
+/// Judges one attempt. Objective signals first: the workspace's tests and the files the task must
+/// create. When they fail they say what to fix, and the LLM judge is not asked; otherwise the
+/// judge scores the rubric, and its verdict is filtered and checked for degeneracy before use.
 struct EvaluationStep: Sendable {
     let rubrics: any RubricCatalog
     let check: (any ObjectiveCheck)?
-    /// Weight of the `tests` dimension next to the rubric's (whose weights sum to ~1).
+    let files: (any WorkspaceFiles)?
+    /// Weight of the `tests` and `files` dimensions next to the rubric's (whose weights sum to ~1).
     static let testsWeight = 0.3
+    static let filesWeight = 0.3
 
     /// Rubrics whose tasks are about code: their workspace's tests count even when the attempt changed no file.
     static let codeRubrics: Set<String> = ["code-review", "test-quality"]
 
-    func evaluate(task: TaskSpec, plan: Plan, attempt: Attempt, judge: ModelBinding) async throws -> Verdict {
-        let output = attempt.output
-        let changedFiles = !attempt.modifiedPaths.isEmpty
+    /// - Parameter earlierJudgeScores: the judge's scores on this task's earlier attempts.
+    func evaluate(
+        task: TaskSpec, plan: Plan, attempt: Attempt, judge: ModelBinding, intent: TaskIntent,
+        earlierJudgeScores: [[DimensionScore]]
+    ) async throws -> Verdict {
         let rubric = rubrics.rubric(forTask: task.description)
         // Running the workspace's test suite says nothing about an answer that touched no code
         // (the reference ran it on every iteration of every task).
-        let runTests = changedFiles || Self.codeRubrics.contains(rubric.name)
-        async let testReport = runTests ? check?.run() : nil
-        let judged = try await judgeVerdict(task: task, plan: plan, rubric: rubric, output: output, actions: attempt.actions, judge: judge)
-        var verdict = judged
-        if let report = await testReport {
-            verdict.tests = report
-            verdict.dimensions.append(DimensionScore(name: "tests", score: report.score, weight: Self.testsWeight))
-            verdict.findings.append(contentsOf: Self.findings(for: report))
+        let runTests = !attempt.modifiedPaths.isEmpty || Self.codeRubrics.contains(rubric.name)
+        let request = ObjectiveCheckRequest(runTests: runTests, expectedFiles: intent.expectedFiles)
+        let objective = await check?.run(request) ?? .empty
+        try Task.checkCancellation()
+        var verdict = Verdict(dimensions: Self.dimensions(for: objective), findings: Self.findings(for: objective), objective: objective)
+        if objective.hasFailures {
+            verdict.judgeSkipped = "the failing checks already say what to fix"
+            return verdict
         }
+
+        let changed = await changedFiles(attempt)
+        let judged: JudgeReply
+        do {
+            judged = try await askJudge(task: task, plan: plan, rubric: rubric, attempt: attempt, changed: changed, judge: judge)
+        } catch {
+            if error is CancellationError || Task.isCancelled { throw error }
+            verdict.judgeProblem = JudgeProblem(.callFailed, "the judge call failed: \(Finisher.describe(error))")
+            return verdict
+        }
+        verdict.usage = judged.usage
+        guard let reading = judged.reading else {
+            let excerpt = judged.lastReply.trimmed
+            verdict.judgeProblem = JudgeProblem(
+                .unparseable,
+                excerpt.isEmpty
+                    ? "the judge returned an empty reply"
+                    : "the judge's reply could not be read as a verdict: \(ExecutorPrompt.clip(excerpt, limit: 200))")
+            return verdict
+        }
+        let (kept, dropped) = ReviewFilter.filter(reading.findings, answer: attempt.output + "\n" + changed.map(\.text).joined(separator: "\n"), objective: objective)
+        verdict.judgeScores = reading.dimensions
+        verdict.dropped = dropped
+        let health = JudgeHealth.Reading(
+            scores: reading.dimensions, outOfScale: reading.outOfScale, findingCount: reading.findings.count,
+            echoes: dropped.echoes)
+        if let problem = JudgeHealth.problem(health, earlier: earlierJudgeScores) {
+            verdict.judgeProblem = JudgeProblem(.degenerate, "\(judge.label) \(problem)")
+            return verdict
+        }
+        verdict.dimensions = reading.dimensions + verdict.dimensions
+        verdict.findings += kept
+        verdict.suggestion = reading.suggestion
+        verdict.missingSteps = reading.missingSteps
         return verdict
     }
 
-    func judgeVerdict(
-        task: TaskSpec, plan: Plan, rubric: Rubric, output: String, actions: [ToolAction], judge: ModelBinding
-    ) async throws -> Verdict {
+    struct JudgeReply {
+        var reading: VerdictParser.Reading?
+        var usage: TokenUsage
+        var lastReply: String
+    }
+
+    /// Asks the judge, and once more for bare JSON when the first reply cannot be read.
+    func askJudge(
+        task: TaskSpec, plan: Plan, rubric: Rubric, attempt: Attempt, changed: [WorkspaceSnapshot.FileText],
+        judge: ModelBinding
+    ) async throws -> JudgeReply {
         var messages: [ChatMessage] = [
-            .user(JudgePrompt.user(task: task, plan: plan, rubric: rubric, output: output, actions: actions))
+            .user(JudgePrompt.user(task: task, plan: plan, rubric: rubric, output: attempt.output, actions: attempt.actions,
+                                   changedFiles: changed))
         ]
-        var usage = TokenUsage.zero
-        var lastReply = ""
+        var reply = JudgeReply(reading: nil, usage: .zero, lastReply: "")
         let schema = JudgePrompt.schema(for: rubric)
-        for attempt in 1...2 {
+        for round in 1...2 {
             let request = ChatRequest(
                 model: judge.model, system: JudgePrompt.system, messages: messages, maxTokens: 1200, temperature: 0.1,
                 responseSchema: schema)
             let response = try await judge.provider.chat(request)
-            usage += response.usage
-            lastReply = response.content
+            reply.usage += response.usage
+            reply.lastReply = response.content
             if let reading = VerdictParser.parse(response.content, rubric: rubric) {
-                return Verdict(
-                    dimensions: reading.dimensions, findings: reading.findings, suggestion: reading.suggestion,
-                    missingSteps: reading.missingSteps, usage: usage)
+                reply.reading = reading
+                return reply
             }
-            if attempt == 1 {
+            if round == 1 {
                 messages.append(.assistant(response.content))
                 messages.append(.user(JudgePrompt.retry))
             }
         }
-        // An unreadable verdict is reported, not replaced by a guessed score.
-        let excerpt = lastReply.trimmed
-        let finding = Finding(
-            id: "E1", severity: .important, dimension: "evaluation", title: "Evaluator verdict could not be parsed",
-            description: excerpt.isEmpty ? "The judge model returned an empty reply." : "Judge replied: \(ExecutorPrompt.clip(excerpt, limit: 300))")
-        return Verdict(dimensions: [], findings: [finding], usage: usage)
+        return reply
+    }
+
+    /// The files the attempt changed, as they are now (the judge reviews the work, not only the words).
+    func changedFiles(_ attempt: Attempt) async -> [WorkspaceSnapshot.FileText] {
+        guard let files, !attempt.modifiedPaths.isEmpty else { return [] }
+        var left = 8000
+        var shown: [WorkspaceSnapshot.FileText] = []
+        for (path, text) in await files.contents(of: attempt.modifiedPaths).sorted(by: { $0.key < $1.key }) {
+            guard let text, text.count <= left else { continue }
+            left -= text.count
+            shown.append(WorkspaceSnapshot.FileText(path: path, text: text))
+        }
+        return shown
+    }
+
+    static func dimensions(for objective: ObjectiveReport) -> [DimensionScore] {
+        var dimensions: [DimensionScore] = []
+        if let tests = objective.tests {
+            dimensions.append(DimensionScore(name: "tests", score: tests.score, weight: testsWeight))
+        }
+        if !objective.files.isEmpty {
+            let fine = objective.files.filter { $0.problem == nil }.count
+            dimensions.append(
+                DimensionScore(name: "files", score: Double(fine) / Double(objective.files.count), weight: filesWeight))
+        }
+        return dimensions
+    }
+
+    static func findings(for objective: ObjectiveReport) -> [Finding] {
+        var findings = objective.tests.map(findings(for:)) ?? []
+        for (index, file) in objective.files.enumerated() {
+            guard let problem = file.problem else { continue }
+            findings.append(Finding(id: "C\(index + 1)", severity: .blocker, dimension: "files", title: problem))
+        }
+        return findings
     }
 
     static func findings(for report: TestRunReport) -> [Finding] {
@@ -69,13 +146,19 @@ struct EvaluationStep: Sendable {
             return [Finding(id: "T1", severity: .important, dimension: "tests", title: "Test command not found",
                             description: "`\(report.command)`: \(report.outputTail)")]
         }
-        var findings = report.failures.prefix(20).enumerated().map { index, name in
-            Finding(id: "T\(index + 1)", severity: .blocker, dimension: "tests", title: "Test failed: \(name)")
+        var findings = report.failures.prefix(12).enumerated().map { index, name in
+            Finding(id: "T\(index + 1)", severity: .blocker, dimension: "tests", title: "Test failed: \(name)",
+                    description: report.failureOutput[name].map { ExecutorPrompt.clip($0, limit: 800) } ?? "")
         }
-        if findings.isEmpty, !report.succeeded {
-            findings.append(
-                Finding(id: "T1", severity: .blocker, dimension: "tests", title: "Tests failed (exit \(report.exitCode))",
-                        description: ExecutorPrompt.clip(report.outputTail, limit: 1500)))
+        if !report.succeeded, findings.allSatisfy({ $0.description.isEmpty }) {
+            // No assertion text was found per test: the output's tail is the evidence.
+            let tail = ExecutorPrompt.clip(report.outputTail, limit: 1500)
+            if findings.isEmpty {
+                findings.append(Finding(id: "T1", severity: .blocker, dimension: "tests",
+                                        title: "Tests failed (exit \(report.exitCode))", description: tail))
+            } else {
+                findings[0].description = tail
+            }
         }
         return findings
     }

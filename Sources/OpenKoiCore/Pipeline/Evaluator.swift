@@ -11,7 +11,7 @@ actor Evaluator {
         self.inbox = inbox
         self.refine = refine
         self.finisher = finisher
-        self.step = EvaluationStep(rubrics: services.rubrics, check: services.objectiveCheck)
+        self.step = EvaluationStep(rubrics: services.rubrics, check: services.objectiveCheck, files: services.workspace)
         self.events = services.events
     }
 
@@ -30,10 +30,26 @@ actor Evaluator {
         let iteration = run.nextIteration
         let id = run.spec.id
         events.publish(TaskEvent(taskID: id, kind: .evaluating(iteration: iteration)))
+        if iteration == 1, Self.judgesItself(run.roles) {
+            notice(id, iteration, .judgeIsExecutor(model: run.roles.evaluator.label))
+        }
+
+        if let reason = Self.skipReason(run, attempt) {
+            // A confident, short answer to a plain question: judging it would cost more than it could change.
+            notice(id, iteration, .evaluationSkipped(reason))
+            let verdict = Verdict(dimensions: [], findings: [], judgeSkipped: reason)
+            events.publish(TaskEvent(taskID: id, kind: .evaluated(iteration: iteration, verdict: verdict, identicalOutput: false)))
+            run.iterations.append(IterationRecord(
+                number: iteration, output: attempt.output, verdict: verdict, usage: attempt.usage, decision: .accept))
+            events.publish(TaskEvent(taskID: id, kind: .decided(
+                iteration: iteration, score: nil, decision: .accept, totalCostUSD: run.meter.costUSD,
+                totalTokens: run.meter.usage.total)))
+            return await finisher.finish(run, decision: .accept)
+        }
 
         let previous = run.iterations.last
         // Reuse a verdict only for the same plain answer: an attempt that acted through tools may have
-        // changed files behind the same words, and an unscored (failed) verdict deserves another try.
+        // changed files behind the same words, and an unscored verdict deserves another try.
         let identical = previous.map {
             $0.output == attempt.output && !$0.usedTools && attempt.actions.isEmpty && $0.verdict?.score != nil
         } ?? false
@@ -53,7 +69,12 @@ actor Evaluator {
             let spec = run.spec
             let plan = run.plan
             let judge = run.roles.evaluator
-            switch await run.control.perform({ try await step.evaluate(task: spec, plan: plan, attempt: attempt, judge: judge) }) {
+            let intent = run.intent
+            let earlier = run.iterations.compactMap { $0.verdict?.judgeScores }.filter { !$0.isEmpty }
+            switch await run.control.perform({
+                try await step.evaluate(
+                    task: spec, plan: plan, attempt: attempt, judge: judge, intent: intent, earlierJudgeScores: earlier)
+            }) {
             case .success(let judged):
                 verdict = judged
             case .failure(.stopped(let cause)):
@@ -61,30 +82,31 @@ actor Evaluator {
                 let (decision, message) = Finisher.describe(cause, policy: run.policy)
                 return await finisher.finish(run, decision: decision, error: message)
             case .failure(.error(let error)):
-                // A judge that cannot be reached is a finding on this iteration, not a crash or a made-up score.
-                verdict = Verdict(dimensions: [], findings: [
-                    Finding(id: "E1", severity: .important, dimension: "evaluation", title: "Evaluator call failed",
-                            description: Finisher.describe(error))
-                ])
+                verdict = Verdict(dimensions: [], findings: [], judgeProblem: JudgeProblem(
+                    .callFailed, "evaluation failed: \(Finisher.describe(error))"))
             }
             run.meter.record(verdict.usage, pricing: judge.pricing)
             events.publish(TaskEvent(taskID: id, kind: .usage(phase: .evaluate, totalUsage: run.meter.usage, totalCostUSD: run.meter.costUSD)))
+            report(verdict, task: id, iteration: iteration)
         }
         events.publish(TaskEvent(taskID: id, kind: .evaluated(iteration: iteration, verdict: verdict, identicalOutput: identical)))
 
-        let scores = run.iterations.map(\.score) + [verdict.score]
-        var decision = DecisionPolicy.decide(scores: scores, iteration: iteration, policy: run.policy)
+        let record = IterationRecord(
+            number: iteration, output: attempt.output, verdict: verdict, usage: attempt.usage, decision: .continue,
+            usedTools: !attempt.actions.isEmpty)
+        var decision = DecisionPolicy.decide(run.iterations + [record], policy: run.policy)
         var reason: String?
         if decision == .continue || decision == .acceptBest || decision == .plateau, let stop = run.meter.exceeded(run.policy) {
             decision = stop
             reason = run.meter.explanation(for: stop, policy: run.policy)
+        } else if decision == .abortRegression {
+            reason = "score regressed by more than \(BudgetMeter.fixed(run.policy.regressionThreshold, decimals: 2)) from the best iteration; returning the best iteration"
+        } else if decision == .acceptBest, verdict.score == nil, iteration < run.policy.maxIterations {
+            reason = "iteration \(iteration) could not be scored, so it does not drive a refinement; returning the best scored iteration"
         }
-        if decision == .abortRegression {
-            reason = "score regressed by more than \(BudgetMeter.fixed(run.policy.regressionThreshold, decimals: 2)); returning the best iteration"
-        }
-        run.iterations.append(IterationRecord(
-            number: iteration, output: attempt.output, verdict: verdict, usage: attempt.usage, decision: decision,
-            usedTools: !attempt.actions.isEmpty))
+        var recorded = record
+        recorded.decision = decision
+        run.iterations.append(recorded)
         events.publish(TaskEvent(taskID: id, kind: .decided(
             iteration: iteration, score: verdict.score, decision: decision, totalCostUSD: run.meter.costUSD,
             totalTokens: run.meter.usage.total)))
@@ -98,5 +120,35 @@ actor Evaluator {
         } catch {
             await finisher.finish(run, decision: .cancelled, error: "pipeline shut down")
         }
+    }
+
+    /// Progress notices for what the evaluation did not use or could not do.
+    private nonisolated func report(_ verdict: Verdict, task id: String, iteration: Int) {
+        if let reason = verdict.objective.testsNotRun { notice(id, iteration, .testsNotRun(reason)) }
+        if let problem = verdict.judgeProblem { notice(id, iteration, .judgeProblem(problem)) }
+        if let skipped = verdict.judgeSkipped { notice(id, iteration, .judgeNotAsked(skipped)) }
+        if verdict.dropped.total > 0, verdict.judgeProblem == nil { notice(id, iteration, .findingsDropped(verdict.dropped)) }
+    }
+
+    private nonisolated func notice(_ id: String, _ iteration: Int, _ notice: Notice) {
+        events.publish(TaskEvent(taskID: id, kind: .notice(iteration: iteration, notice)))
+    }
+
+    /// Answers this short to a trivial question are not judged when the model was confident.
+    static let skippableAnswerLength = 400
+
+    /// Why this attempt need not be judged, or `nil`.
+    static func skipReason(_ run: TaskRun, _ attempt: Attempt) -> String? {
+        guard run.isTrivial, attempt.actions.isEmpty, !attempt.output.trimmed.isEmpty,
+            attempt.output.count <= skippableAnswerLength, let confidence = attempt.confidence,
+            confidence >= run.policy.skipEvalConfidence
+        else { return nil }
+        return "a short answer to a simple question, given with confidence \(BudgetMeter.fixed(confidence, decimals: 2)) "
+            + "(skip_eval_confidence is \(BudgetMeter.fixed(run.policy.skipEvalConfidence, decimals: 2)))"
+    }
+
+    /// The judge is the executor's own small local model.
+    static func judgesItself(_ roles: TaskRoles) -> Bool {
+        roles.evaluator.label == roles.executor.label && roles.evaluator.pricing == .free
     }
 }

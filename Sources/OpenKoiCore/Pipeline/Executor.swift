@@ -1,4 +1,7 @@
 /// Stage 2: runs one execution (the tool-call loop) for a task, then hands the attempt to the evaluator.
+///
+/// From the second iteration on it builds on the best iteration so far, not merely the last: a
+/// worse last attempt is undone (its files put back) before the model tries again.
 actor Executor {
     let inbox: BoundedChannel<TaskRun>
     let next: BoundedChannel<TaskRun>
@@ -25,20 +28,50 @@ actor Executor {
         let events = services.events
         events.publish(TaskEvent(taskID: run.spec.id, kind: .iterationStarted(iteration: iteration, maxIterations: maxIterations)))
 
-        let count = run.iterations.count
-        let identicalBefore = count >= 2 && run.iterations[count - 1].output == run.iterations[count - 2].output
         // A plain question is answered without tools: offering them only distracts small models.
         let tools: any ToolBox = run.isTrivial ? EmptyToolBox() : services.tools
-        let system = ExecutorPrompt.system(task: run.spec, plan: run.plan, tools: tools.definitions, identity: services.identity)
-        let messages = ExecutorPrompt.messages(task: run.spec, previous: run.iterations.last, identicalBefore: identicalBefore)
-        let loop = ToolLoop(
-            binding: run.roles.executor, tools: tools, events: events, taskID: run.spec.id, iteration: iteration,
-            policy: run.policy)
+        let files = run.isTrivial ? nil : services.workspace
+        let binding = run.roles.executor
+        let style = await services.toolStyles.style(for: binding)
+        let budget = Self.promptBudget(binding)
+        if let files, run.snapshot == nil {
+            run.snapshot = await files.snapshot(characterBudget: budget, mentioned: run.intent.mentionedPaths)
+        }
+        let refine = await refineContext(&run, files: files, budget: budget / 2)
+        let protectsTests = !run.intent.allowsTestChanges && !tools.definitions.isEmpty
+        let system = ExecutorPrompt.system(
+            task: run.spec, plan: run.plan, tools: tools.definitions, style: style, identity: services.identity,
+            protectsTests: protectsTests)
+        let messages = ExecutorPrompt.messages(task: run.spec, snapshot: run.snapshot, refine: refine, style: style)
+        var loop = ToolLoop(
+            binding: binding, tools: tools, events: events, taskID: run.spec.id, iteration: iteration, policy: run.policy)
+        loop.style = style
+        loop.context = ToolCallContext(allowsTestChanges: run.intent.allowsTestChanges)
+        loop.files = files
+        if files != nil {
+            loop.scope = EditScope(knownPaths: Set(run.snapshot?.files ?? []), mentionedPaths: Set(run.intent.mentionedPaths))
+        }
+        // Close to greedy for a first attempt (what a one-shot request would do); warmer when a
+        // refinement must find something different.
+        loop.temperature = iteration == 1 ? 0.2 : 0.6
+        loop.wantsConfidence = run.isTrivial
         let spend = LockedValue(run.meter)
-        let outcome = await run.control.perform { try await loop.run(system: system, messages: messages, spend: spend) }
+        let configured = loop
+        let outcome = await run.control.perform { try await configured.run(system: system, messages: messages, spend: spend) }
         run.meter = spend.value
         switch outcome {
-        case .success(let attempt):
+        case .success(let (attempt, observation)):
+            for (path, text) in attempt.originals where run.originals[path] == nil { run.originals[path] = text }
+            if let files, !run.originals.isEmpty {
+                run.checkpoints[iteration] = await files.contents(of: Array(run.originals.keys))
+            }
+            if style == .native, !tools.definitions.isEmpty,
+                let learned = await services.toolStyles.observe(
+                    binding, nativeCalls: observation.nativeCalls, textCalls: observation.textCalls)
+            {
+                events.publish(TaskEvent(taskID: run.spec.id, kind: .notice(
+                    iteration: iteration, .toolStyleLearned(model: binding.label, style: learned))))
+            }
             if let stop = attempt.stop {
                 run.iterations.append(IterationRecord(number: iteration, output: attempt.output, verdict: nil, usage: attempt.usage, decision: stop))
                 return await finisher.finish(run, decision: stop, error: attempt.stopReason)
@@ -61,5 +94,38 @@ actor Executor {
         case .failure(.error(let error)):
             await finisher.finish(run, decision: .failed, error: "execution failed: \(Finisher.describe(error))")
         }
+    }
+
+    /// What the next attempt builds on: the best iteration so far. When the last iteration was
+    /// worse, its file changes are undone first.
+    private nonisolated func refineContext(
+        _ run: inout TaskRun, files: (any WorkspaceFiles)?, budget: Int
+    ) async -> RefineContext? {
+        guard let last = run.iterations.last else { return nil }
+        let bestIndex = DecisionPolicy.bestIndex(run.iterations, margin: run.policy.improvementThreshold) ?? run.iterations.count - 1
+        let base = run.iterations[bestIndex]
+        var discarded: IterationRecord?
+        if base.number != last.number {
+            discarded = last
+            await finisher.restoreFiles(of: run, toIteration: base.number)
+        }
+        var current: [WorkspaceSnapshot.FileText] = []
+        if let files, !run.originals.isEmpty {
+            var left = budget
+            for (path, text) in await files.contents(of: run.originals.keys.sorted()) {
+                guard let text, text.count <= left else { continue }
+                left -= text.count
+                current.append(WorkspaceSnapshot.FileText(path: path, text: text))
+            }
+            current.sort { $0.path < $1.path }
+        }
+        let count = run.iterations.count
+        let repeated = count >= 2 && run.iterations[count - 1].output == run.iterations[count - 2].output
+        return RefineContext(base: base, discarded: discarded, currentFiles: current, repeatedAnswer: repeated)
+    }
+
+    /// Characters of workspace text shown to the model: a share of a small context window, capped.
+    static func promptBudget(_ binding: ModelBinding) -> Int {
+        min(24_000, binding.contextWindow ?? 128_000)
     }
 }

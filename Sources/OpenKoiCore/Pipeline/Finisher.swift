@@ -1,11 +1,18 @@
-/// Ends a task: picks the best iteration, builds the result, hands it to the submitter, frees its slot.
+/// Ends a task: picks the iteration to return, puts its files back if a later attempt changed
+/// them, builds the result, hands it to the submitter, frees its slot.
 struct Finisher: Sendable {
     let gate: AdmissionGate
     let events: any EventSink
+    var files: (any WorkspaceFiles)?
 
     func finish(_ run: TaskRun, decision: Decision, error: String? = nil) async {
         run.control.finish()
-        var result = Self.result(for: run, decision: decision, error: error)
+        let returned = DecisionPolicy.returnedIndex(run.iterations, decision: decision, margin: run.policy.improvementThreshold)
+        if let returned, returned != run.iterations.count - 1 {
+            // The answer returned is an earlier iteration's: so are the files the task leaves behind.
+            await restoreFiles(of: run, toIteration: run.iterations[returned].number)
+        }
+        var result = Self.result(for: run, decision: decision, error: error, returned: returned)
         // An accepted task must deliver something: an empty answer is a failure, never "exit 0, no output".
         if result.output.trimmed.isEmpty, result.status == .accepted || result.status == .acceptedBest {
             result.decision = .failed
@@ -16,16 +23,36 @@ struct Finisher: Sendable {
         await gate.release()
     }
 
-    static func result(for run: TaskRun, decision: Decision, error: String?) -> TaskResult {
-        let best = DecisionPolicy.bestIndex(run.iterations)
-        let record = best.map { run.iterations[$0] }
+    /// Puts the files the task changed back as they were after `iteration`, and says so.
+    func restoreFiles(of run: TaskRun, toIteration iteration: Int) async {
+        guard let files, !run.originals.isEmpty else { return }
+        do {
+            let changed = try await files.restore(run.files(after: iteration))
+            if !changed.isEmpty {
+                events.publish(TaskEvent(taskID: run.spec.id, kind: .notice(
+                    iteration: iteration, .workspaceRestored(toIteration: iteration, paths: changed))))
+            }
+        } catch {
+            events.publish(TaskEvent(taskID: run.spec.id, kind: .notice(
+                iteration: iteration, .restoreFailed(iteration: iteration, reason: String(describing: error)))))
+        }
+    }
+
+    static func result(for run: TaskRun, decision: Decision, error: String?, returned: Int?) -> TaskResult {
+        let record = returned.map { run.iterations[$0] }
         let elapsed = run.started.duration(to: .now)
         let milliseconds = Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)
+        var error = error
+        if error == nil, decision == .unscored {
+            error = "no iteration could be scored (the judge failed or was not trusted, and there were no tests); "
+                + "the first answer is returned unverified"
+        }
         return TaskResult(
             taskID: run.spec.id, description: run.spec.description, output: record?.output ?? "", score: record?.score,
-            iterations: run.iterations.count, bestIteration: best.map { $0 + 1 }, decision: decision,
+            iterations: run.iterations.count, bestIteration: returned.map { $0 + 1 }, decision: decision,
             usage: run.meter.usage, costUSD: run.meter.costUSD, durationMS: milliseconds, error: error,
-            findings: record?.verdict?.findings ?? [], model: run.roles.executor.label)
+            findings: record?.verdict?.findings ?? [], model: run.roles.executor.label,
+            judgeProblems: run.iterations.compactMap { $0.verdict?.judgeProblem?.message })
     }
 
     /// A task that never reached a stage (its models could not be resolved, or it was cancelled while queued).

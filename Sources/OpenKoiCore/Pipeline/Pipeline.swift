@@ -19,7 +19,7 @@ public final class Pipeline: Sendable {
         planInbox = BoundedChannel(capacity: configuration.channelCapacity)
         executeInbox = BoundedChannel(capacity: configuration.channelCapacity)
         evaluateInbox = BoundedChannel(capacity: configuration.channelCapacity)
-        let finisher = Finisher(gate: gate, events: services.events)
+        let finisher = Finisher(gate: gate, events: services.events, files: services.workspace)
 
         let planner = Planner(inbox: planInbox, next: executeInbox, finisher: finisher, events: services.events)
         let executor = Executor(inbox: executeInbox, next: evaluateInbox, finisher: finisher, services: services)
@@ -61,7 +61,7 @@ public final class Pipeline: Sendable {
             do {
                 try await planInbox.send(run)
             } catch {
-                await Finisher(gate: gate, events: services.events).finish(
+                await Finisher(gate: gate, events: services.events, files: services.workspace).finish(
                     run, decision: .cancelled, error: Task.isCancelled ? "task cancelled" : "pipeline shut down")
             }
             return await slot.wait()

@@ -23,26 +23,33 @@ public struct PipelineConfiguration: Sendable, Hashable {
     }
 }
 
-/// The seams a pipeline runs on: models, tools, rubrics, tests, and where events go.
+/// The seams a pipeline runs on: models, tools, the workspace's files, rubrics, tests, and where events go.
 public struct PipelineServices: Sendable {
     public var router: any ModelRouter
     public var tools: any ToolBox
+    /// The workspace the tools act in: shown to the model up front, checkpointed per iteration.
+    public var workspace: (any WorkspaceFiles)?
     public var rubrics: any RubricCatalog
     public var objectiveCheck: (any ObjectiveCheck)?
     public var events: any EventSink
     /// The `# Identity` section of the executor's system prompt (the soul).
     public var identity: String
+    /// Each model's tool-calling style, shared by the session's tasks.
+    public var toolStyles: ToolStyleRegistry
 
     public init(
-        router: any ModelRouter, tools: any ToolBox = EmptyToolBox(), rubrics: any RubricCatalog = FixedRubricCatalog(),
-        objectiveCheck: (any ObjectiveCheck)? = nil, events: any EventSink = NullEventSink(), identity: String? = nil
+        router: any ModelRouter, tools: any ToolBox = EmptyToolBox(), workspace: (any WorkspaceFiles)? = nil,
+        rubrics: any RubricCatalog = FixedRubricCatalog(), objectiveCheck: (any ObjectiveCheck)? = nil,
+        events: any EventSink = NullEventSink(), identity: String? = nil, toolStyles: ToolStyleRegistry = ToolStyleRegistry()
     ) {
         self.router = router
         self.tools = tools
+        self.workspace = workspace
         self.rubrics = rubrics
         self.objectiveCheck = objectiveCheck
         self.events = events
         self.identity = identity ?? ExecutorPrompt.identity
+        self.toolStyles = toolStyles
     }
 }
 

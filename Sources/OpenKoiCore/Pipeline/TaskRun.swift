@@ -7,11 +7,19 @@ struct TaskRun: Sendable {
     let started: ContinuousClock.Instant
     /// A plain question: no plan, no tools (decided once; the check is on the per-task hot path).
     let isTrivial: Bool
+    /// Files the task names, must create, and whether it may change tests (read once).
+    let intent: TaskIntent
     var plan = Plan(steps: [])
     var iterations: [IterationRecord] = []
     var meter = BudgetMeter()
     /// The attempt the evaluator is about to judge.
     var pendingAttempt: Attempt?
+    /// The workspace as the model first saw it (taken before the first execution).
+    var snapshot: WorkspaceSnapshot?
+    /// Each changed file's text before the task first changed it (`nil`: it did not exist).
+    var originals: [String: String?] = [:]
+    /// The changed files' text after each iteration, by iteration number.
+    var checkpoints: [Int: [String: String?]] = [:]
 
     init(spec: TaskSpec, roles: TaskRoles, slot: ResultSlot) {
         self.spec = spec
@@ -19,6 +27,7 @@ struct TaskRun: Sendable {
         self.slot = slot
         started = .now
         isTrivial = PlanningStep.isTrivial(spec.description)
+        intent = TaskIntent(spec.description)
         // Clamped: "no limit" is often written as a huge number (or inf), which must not trap.
         let seconds = spec.policy.timeoutSeconds.isNaN ? 0 : min(max(0, spec.policy.timeoutSeconds), 1e9)
         control = RunControl(deadline: started.advanced(by: .milliseconds(Int64(seconds * 1000))))
@@ -26,6 +35,15 @@ struct TaskRun: Sendable {
 
     var policy: TaskPolicy { spec.policy }
     var nextIteration: Int { iterations.count + 1 }
+
+    /// The workspace's changed files as they were after `iteration` (0: before the task).
+    func files(after iteration: Int) -> [String: String?] {
+        var state = originals
+        for number in checkpoints.keys.sorted() where number <= iteration {
+            for (path, text) in checkpoints[number] ?? [:] { state[path] = text }
+        }
+        return state
+    }
 }
 
 /// One execution's product, before evaluation.
@@ -40,6 +58,10 @@ struct Attempt: Sendable {
     /// The tool calls the attempt made, for the evaluator: an answer given through tools is judged
     /// by what the tools did, not only by the closing text.
     var actions: [ToolAction] = []
+    /// Mean token probability of a tool-free answer, when the provider reported log probabilities.
+    var confidence: Double?
+    /// Text of files before this attempt first changed them (merged into the task's originals).
+    var originals: [String: String?] = [:]
 }
 
 /// One tool call of an attempt, as the evaluator sees it.

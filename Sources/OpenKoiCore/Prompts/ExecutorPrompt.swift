@@ -1,12 +1,16 @@
-/// Builds what the executor sends: a system prompt that stays the same across iterations, and
-/// messages that carry the previous attempt and the evaluator's findings.
+/// Builds what the executor sends. The system prompt and the first message (task plus workspace)
+/// stay the same across iterations, so a server's prompt cache is reused; what changes — the
+/// attempt to build on and its review — comes after them.
 enum ExecutorPrompt {
     static let identity = """
         You are OpenKoi, a careful, self-critical agent. You do the task completely and correctly, \
         you verify what you claim, and you say plainly when you are unsure. Be direct and concise.
         """
 
-    static func system(task: TaskSpec, plan: Plan, tools: [ToolDefinition], identity: String) -> String {
+    static func system(
+        task: TaskSpec, plan: Plan, tools: [ToolDefinition], style: ToolCallStyle, identity: String,
+        protectsTests: Bool
+    ) -> String {
         var text = "# Identity\n\(identity)\n\n# Task\n\(task.description)\n"
         if !plan.skipped, !plan.steps.isEmpty {
             text += "\n# Plan\n"
@@ -16,45 +20,147 @@ enum ExecutorPrompt {
             text += "\n# Acceptance criteria\n"
             for criterion in plan.acceptanceCriteria { text += "- \(criterion)\n" }
         }
-        if !tools.isEmpty {
+        guard !tools.isEmpty else { return text }
+        switch style {
+        case .native:
             // Names only: the full definitions travel as native tool schemas, and small local models
             // with 4k-token contexts lose the task when the prompt repeats them.
             text += "\n# Tools\nWhen the task needs it, use these tools to inspect or change files and run commands: "
             text += tools.map(\.name).joined(separator: ", ") + ".\n"
-            text += """
-                If you cannot call tools natively, reply with only a JSON object such as \
-                {"tool": "read_file", "arguments": {"path": "README.md"}} and wait for the result.
-                """
-            // Agents that act through tools tend to close with "done"; the reply is what the user gets.
-            text += "\n\nEnd with the complete final answer, not a description of what you did."
+        case .text:
+            text += textFormat(tools: tools)
+        }
+        if protectsTests { text += "\nDo not change existing test files; make the code pass them." }
+        // Agents that act through tools tend to close with "done"; the reply is what the user gets.
+        text += "\nEnd with the complete final answer, not a description of what you did."
+        return text
+    }
+
+    /// For models that write tools as text: the edit formats they produce best, and one JSON form for the rest.
+    static func textFormat(tools: [ToolDefinition]) -> String {
+        var text = """
+
+            # Changing files
+            To create or change a file, reply with the whole file:
+            ### FILE: path/to/file.py
+            ```python
+            <complete new content>
+            ```
+            For a small change in a long file, use a SEARCH/REPLACE block; SEARCH copies the file's lines exactly:
+            ### FILE: path/to/file.py
+            <<<<<<< SEARCH
+            <lines to replace>
+            =======
+            <new lines>
+            >>>>>>> REPLACE
+
+            """
+        let others = tools.map(\.name).filter { $0 != "write_file" && $0 != "edit_file" }
+        if !others.isEmpty {
+            text += "To use a tool (\(others.joined(separator: ", "))), reply with only a JSON object like "
+            text += #"{"tool": "read_file", "arguments": {"path": "README.md"}}"# + " and wait for the result.\n"
         }
         return text
     }
 
-    /// Messages for an iteration: the task, and from the second iteration on the previous attempt and what to fix.
-    static func messages(task: TaskSpec, previous: IterationRecord?, identicalBefore: Bool) -> [ChatMessage] {
-        guard let previous else { return [.user(task.description)] }
-        var feedback = "An evaluator reviewed your previous answer"
-        if let score = previous.score { feedback += " (score \(BudgetMeter.fixed(score, decimals: 2)))" }
-        let findings = previous.verdict?.findings ?? []
-        let actionable = findings.filter { $0.severity != .suggestion }
-        let listed = actionable.isEmpty ? findings : actionable
-        if listed.isEmpty {
-            feedback += ". No specific findings; improve accuracy and completeness."
+    /// The first message: the task, and the workspace as it was before the first attempt.
+    static func firstMessage(task: TaskSpec, snapshot: WorkspaceSnapshot?) -> String {
+        guard let snapshot, !snapshot.isEmpty else { return task.description }
+        var text = task.description + "\n\n# Workspace\nFiles: " + snapshot.files.joined(separator: ", ")
+        if snapshot.unlisted > 0 { text += " (and \(snapshot.unlisted) more)" }
+        text += "\n"
+        for file in snapshot.contents { text += "\n" + fenced(path: file.path, text: file.text) + "\n" }
+        if snapshot.contents.count < snapshot.files.count, !snapshot.contents.isEmpty {
+            text += "\nFiles not shown can be read with read_file.\n"
+        }
+        return text
+    }
+
+    /// Messages for an iteration: the task, and from the second iteration on the attempt to build
+    /// on (the best so far) and its review.
+    static func messages(
+        task: TaskSpec, snapshot: WorkspaceSnapshot?, refine: RefineContext?, style: ToolCallStyle
+    ) -> [ChatMessage] {
+        let first = ChatMessage.user(firstMessage(task: task, snapshot: snapshot))
+        guard let refine else { return [first] }
+        return [first, .assistant(clip(refine.base.output, limit: 6000)), .user(review(refine, style: style))]
+    }
+
+    /// The review of the attempt being built on: test results, the judge's notes, the files as they are now.
+    static func review(_ refine: RefineContext, style: ToolCallStyle) -> String {
+        let verdict = refine.base.verdict
+        var text = "Review of your attempt above"
+        if let score = refine.base.score { text += " (score \(BudgetMeter.fixed(score, decimals: 2)))" }
+        text += ".\n"
+        if refine.repeatedAnswer {
+            text += "Your last two answers were identical; change the answer to address this review.\n"
+        }
+        if let discarded = refine.discarded {
+            text += "A later attempt (iteration \(discarded.number)) was worse, so it was undone; improve on the attempt above instead.\n"
+        }
+        if let tests = verdict?.tests {
+            text += "\nTests (`\(tests.command)`): \(tests.passed) passed, \(tests.failed) failed"
+            text += tests.succeeded ? " — all pass.\n" : ".\n"
+        }
+        let objective = verdict?.findings.filter { $0.dimension == "tests" || $0.dimension == "files" } ?? []
+        for finding in objective.prefix(8) { text += line(for: finding) }
+        let notes = verdict?.findings.filter { $0.dimension != "tests" && $0.dimension != "files" } ?? []
+        if !notes.isEmpty {
+            text += "\nA reviewer's notes (weigh each one: fix what is really wrong, keep what is right):\n"
+            for finding in notes.prefix(ReviewFilter.cap) { text += line(for: finding) }
+        }
+        if objective.isEmpty, notes.isEmpty {
+            text += "No specific problems were found; check the task once more and improve what falls short.\n"
+        }
+        if !refine.currentFiles.isEmpty {
+            text += "\nThe files you changed, as they are now:\n"
+            for file in refine.currentFiles { text += "\n" + fenced(path: file.path, text: file.text) + "\n" }
+        }
+        if !refine.base.usedTools, refine.currentFiles.isEmpty {
+            text += "\nReply with the complete improved answer."
+        } else if style == .text {
+            text += "\nReply with the corrected files in full (### FILE: path, then a fenced block) or with "
+            text += "SEARCH/REPLACE blocks, then a short answer."
         } else {
-            feedback += ". Fix these findings:\n"
-            for finding in listed.prefix(12) {
-                feedback += "- [\(finding.severity.rawValue.uppercased())] \(finding.title)"
-                if !finding.description.isEmpty { feedback += ": \(finding.description)" }
-                if let fix = finding.fix, !fix.isEmpty { feedback += " (fix: \(fix))" }
-                feedback += "\n"
-            }
+            text += "\nFix the problems with the tools, then give the complete final answer."
         }
-        if identicalBefore {
-            feedback += "\nYour last two answers were identical. Change the answer to address the findings."
+        return text
+    }
+
+    static func line(for finding: Finding) -> String {
+        var text = "- [\(finding.severity.rawValue)] "
+        if !finding.dimension.isEmpty, finding.dimension != "tests", finding.dimension != "files" {
+            text += "\(finding.dimension): "
         }
-        feedback += "\nReply with the complete improved answer."
-        return [.user(task.description), .assistant(clip(previous.output, limit: 6000)), .user(feedback)]
+        text += finding.title
+        if !finding.description.isEmpty { text += "\n  " + finding.description.replacing("\n", with: "\n  ") }
+        if let fix = finding.fix, !fix.isEmpty { text += "\n  Suggested fix: \(fix)" }
+        return text + "\n"
+    }
+
+    /// Sent when edit blocks in the reply did not apply, so the model can repair them in the same attempt.
+    static func editRepair(_ failures: [String]) -> String {
+        var text = "Some of your edits were not applied:\n"
+        for failure in failures.prefix(6) { text += "- \(clip(failure, limit: 2500))\n" }
+        text += "Send corrected blocks for those files only (SEARCH must copy the file's current lines exactly), "
+        text += "or the whole file."
+        return text
+    }
+
+    /// A file as `### FILE: path` and a fenced block in its language.
+    static func fenced(path: String, text: String) -> String {
+        let fence = text.contains("```") ? "````" : "```"
+        let body = text.hasSuffix("\n") ? text : text + "\n"
+        return "### FILE: \(path)\n\(fence)\(language(of: path))\n\(body)\(fence)"
+    }
+
+    static func language(of path: String) -> String {
+        let ext = path.split(separator: ".").last.map { $0.lowercased() } ?? ""
+        let names: [String: String] = [
+            "py": "python", "js": "javascript", "ts": "typescript", "rs": "rust", "rb": "ruby", "sh": "bash",
+            "md": "markdown", "yml": "yaml", "h": "c", "hpp": "cpp", "kt": "kotlin",
+        ]
+        return names[ext] ?? (ext.count <= 10 ? ext : "")
     }
 
     /// Keeps the start of long text, cut on a character boundary, and says how much was left out.
@@ -62,4 +168,16 @@ enum ExecutorPrompt {
         guard text.count > limit else { return text }
         return String(text.prefix(limit)) + "\n... [truncated, \(text.count) characters in total]"
     }
+}
+
+/// What a refinement builds on.
+struct RefineContext: Sendable {
+    /// The best iteration so far: its answer and review go to the model.
+    var base: IterationRecord
+    /// A later, worse iteration that was undone, if the last one was not the best.
+    var discarded: IterationRecord?
+    /// Current text of the files the task changed (within a budget).
+    var currentFiles: [WorkspaceSnapshot.FileText]
+    /// The last two answers were the same.
+    var repeatedAnswer = false
 }

@@ -5,7 +5,10 @@ enum JudgePrompt {
         Reply with a single JSON object and nothing else.
         """
 
-    static func user(task: TaskSpec, plan: Plan, rubric: Rubric, output: String, actions: [ToolAction] = []) -> String {
+    static func user(
+        task: TaskSpec, plan: Plan, rubric: Rubric, output: String, actions: [ToolAction] = [],
+        changedFiles: [WorkspaceSnapshot.FileText] = []
+    ) -> String {
         var text = "# Rubric: \(rubric.name)\n\(rubric.body)\n\n# Dimensions (score each from 0.0 to 1.0)\n"
         for dimension in rubric.dimensions {
             text += "- \(dimension.name): \(dimension.description)\n"
@@ -25,7 +28,13 @@ enum JudgePrompt {
                 text += "- \(action.summary) \(action.isError ? "FAILED" : "ok")\n  arguments: \(action.arguments)\n  result: \(action.result)\n"
             }
         }
-        text += "\n# Answer to review\n\(ExecutorPrompt.clip(output, limit: 12_000))\n\n# Reply format\n"
+        if !changedFiles.isEmpty {
+            text += "\n# Files the agent changed, as they are now\n"
+            for file in changedFiles { text += ExecutorPrompt.fenced(path: file.path, text: file.text) + "\n" }
+        }
+        let answerLimit = changedFiles.isEmpty ? 12_000 : 3_000
+        text += "\n# Answer to review\n\(ExecutorPrompt.clip(output, limit: answerLimit))\n\n# Reply format\n"
+        text += "List only real problems as findings, with evidence; an empty list is fine when there are none.\n"
         let example = rubric.dimensions.map { "\"\($0.name)\": <score from 0.0 to 1.0>" }.joined(separator: ", ")
         text += """
             {"scores": {\(example)}, "findings": [{"severity": "blocker|important|suggestion", \

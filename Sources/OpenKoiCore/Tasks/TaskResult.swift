@@ -7,6 +7,9 @@ public enum Decision: String, Sendable, Hashable, Codable, CaseIterable {
     case acceptBest = "accept_best"
     /// The best score stopped improving; the best iteration is returned.
     case plateau
+    /// No iteration could be scored (the judge failed or was degenerate, and nothing objective was
+    /// measured); the first non-empty answer is returned, unverified.
+    case unscored = "accept_unscored"
     case abortRegression = "abort_regression"
     /// Token budget exhausted.
     case abortBudget = "abort_budget"
@@ -23,7 +26,7 @@ public enum Decision: String, Sendable, Hashable, Codable, CaseIterable {
     /// Process exit code for a single CLI task ending with this decision (documented in the README).
     public var exitCode: Int32 {
         switch self {
-        case .accept, .acceptBest, .plateau, .continue: return 0
+        case .accept, .acceptBest, .plateau, .unscored, .continue: return 0
         case .failed: return 1
         case .abortRegression: return 3
         case .abortBudget: return 4
@@ -38,7 +41,7 @@ public enum Decision: String, Sendable, Hashable, Codable, CaseIterable {
     public var status: TaskStatus {
         switch self {
         case .accept, .continue: return .accepted
-        case .acceptBest, .plateau: return .acceptedBest
+        case .acceptBest, .plateau, .unscored: return .acceptedBest
         case .abortRegression, .abortBudget, .abortCost, .abortTimeout, .abortToolLoop, .cancelled: return .stopped
         case .failed: return .failed
         }
@@ -93,11 +96,13 @@ public struct TaskResult: Sendable, Hashable {
     /// Unresolved findings of the best iteration.
     public var findings: [Finding]
     public var model: String
+    /// Why the judge's verdict was not used on some iterations (failed, unreadable, degenerate).
+    public var judgeProblems: [String]
 
     public init(
         taskID: String, description: String, output: String, score: Double?, iterations: Int, bestIteration: Int?,
         decision: Decision, usage: TokenUsage, costUSD: Double, durationMS: Int, error: String?, findings: [Finding],
-        model: String
+        model: String, judgeProblems: [String] = []
     ) {
         self.taskID = taskID
         self.description = description
@@ -112,6 +117,7 @@ public struct TaskResult: Sendable, Hashable {
         self.error = error
         self.findings = findings
         self.model = model
+        self.judgeProblems = judgeProblems
     }
 
     public var status: TaskStatus { decision.status }

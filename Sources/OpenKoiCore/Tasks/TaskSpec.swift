@@ -34,12 +34,15 @@ public struct TaskPolicy: Sendable, Hashable {
     public var maxToolRounds: Int
     /// Output tokens asked of the executor per model call.
     public var maxOutputTokens: Int
+    /// A trivial question's short answer is not judged when the executor's confidence (its mean
+    /// token probability, where the provider reports it) is at least this (`[iteration] skip_eval_confidence`).
+    public var skipEvalConfidence: Double
 
     public init(
         maxIterations: Int = 3, qualityThreshold: Double = 0.8, improvementThreshold: Double = 0.05,
         tokenBudget: Int = 200_000, maxCostUSD: Double = 2.0, timeoutSeconds: Double = 300,
         abortOnRegression: Bool = true, regressionThreshold: Double = 0.2, toolLoop: ToolLoopLimits = ToolLoopLimits(),
-        maxToolRounds: Int = 20, maxOutputTokens: Int = 4096
+        maxToolRounds: Int = 20, maxOutputTokens: Int = 4096, skipEvalConfidence: Double = 0.95
     ) {
         self.maxIterations = maxIterations
         self.qualityThreshold = qualityThreshold
@@ -52,6 +55,7 @@ public struct TaskPolicy: Sendable, Hashable {
         self.toolLoop = toolLoop
         self.maxToolRounds = maxToolRounds
         self.maxOutputTokens = maxOutputTokens
+        self.skipEvalConfidence = skipEvalConfidence
     }
 }
 

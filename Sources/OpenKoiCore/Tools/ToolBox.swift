@@ -6,6 +6,25 @@ public protocol ToolBox: Sendable {
     /// Runs one call. Failures come back as an outcome with `isError` set, never as a thrown error:
     /// the model reads the message and can correct itself. Cancelling the calling task kills subprocesses.
     func call(_ call: ToolCall) async -> ToolOutcome
+
+    /// Runs one call under a task's rules (which files it may touch). Tool boxes without such rules
+    /// ignore the context.
+    func call(_ call: ToolCall, context: ToolCallContext) async -> ToolOutcome
+}
+
+extension ToolBox {
+    public func call(_ call: ToolCall, context: ToolCallContext) async -> ToolOutcome { await self.call(call) }
+}
+
+/// Per-task rules for tool calls, decided by the engine from the task.
+public struct ToolCallContext: Sendable, Hashable {
+    /// The task asks for test changes, so existing test files may be rewritten or edited. Otherwise
+    /// they are protected: a loop that may edit its own tests can pass by weakening them.
+    public var allowsTestChanges: Bool
+
+    public init(allowsTestChanges: Bool = false) {
+        self.allowsTestChanges = allowsTestChanges
+    }
 }
 
 public struct ToolOutcome: Sendable, Hashable {

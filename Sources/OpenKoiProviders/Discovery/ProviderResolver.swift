@@ -15,15 +15,18 @@ public struct ProviderResolver: Sendable {
     private let customProviders: [CustomProviderSpec]
     private let transport: any HTTPTransport
     private let probeTimeout: Double
+    private let localStarter: (@Sendable () async -> Bool)?
 
     /// - Parameters:
     ///   - environment: process environment (keys and base-URL overrides are read from it).
     ///   - customProviders: the config's `[providers.<id>]` tables, in config order.
     ///   - transport: the HTTP client for providers and probes.
     ///   - probeTimeout: seconds allowed for each local-server probe.
+    ///   - localStarter: starts the bundled local model when it is installed but not running; tried
+    ///     only when nothing else was found (or `local` was named) and it is down. Returns whether it came up.
     public init(
         environment: [String: String], customProviders: [CustomProviderSpec] = [], transport: any HTTPTransport,
-        probeTimeout: Double = 1
+        probeTimeout: Double = 1, localStarter: (@Sendable () async -> Bool)? = nil
     ) {
         self.environment = environment
         // A config table cannot shadow a built-in provider (reference §3.6), and the first of a duplicate id wins.
@@ -31,6 +34,7 @@ public struct ProviderResolver: Sendable {
         self.customProviders = customProviders.filter { seen.insert($0.id).inserted }
         self.transport = transport
         self.probeTimeout = probeTimeout
+        self.localStarter = localStarter
     }
 
     /// Every id accepted before the `/` of `-m`.
@@ -59,6 +63,9 @@ public struct ProviderResolver: Sendable {
                     + ". Add others as a [providers.<id>] table with base_url in config.toml.")
         }
         let provider = try provider(id: ref.provider)
+        if ref.provider == "local", let localStarter, await probe({ try await defaultModel(for: provider) }) == nil {
+            _ = await localStarter()  // named explicitly but down: start it if it is installed
+        }
         if !ref.model.isEmpty, ref.model != "auto" { return ResolvedModel(provider: provider, model: ref.model) }
         guard let model = try await defaultModel(for: provider) else {
             throw ProviderError(
@@ -120,6 +127,12 @@ public struct ProviderResolver: Sendable {
         let (ollamaModel, localModel) = await (ollama, local)
         if let ollamaModel { return ResolvedModel(provider: try provider(id: "ollama"), model: ollamaModel) }
         if let localModel { return ResolvedModel(provider: try provider(id: "local"), model: localModel) }
+        // Nothing configured, nothing running: start the bundled model if it is installed.
+        if customProviders.isEmpty, let localStarter, await localStarter(),
+            let model = await probe({ try await defaultModel(for: provider(id: "local")) })
+        {
+            return ResolvedModel(provider: try provider(id: "local"), model: model)
+        }
         throw ProviderError(.notConfigured, provider: "", message: Self.setupInstructions)
     }
 

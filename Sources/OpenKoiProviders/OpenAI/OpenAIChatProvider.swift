@@ -38,7 +38,9 @@ public struct OpenAIChatProvider: ModelProvider, CustomStringConvertible {
         let http = HTTPRequest(
             method: "POST", url: endpoint(baseURL, "/chat/completions"),
             headers: headers(accept: "text/event-stream") + [("Content-Type", "application/json")],
-            body: jsonBody(OpenAIRequestBody.make(request, structuredOutput: Self.structuredOutputHosts.contains(id))))
+            body: jsonBody(
+                OpenAIRequestBody.make(
+                    request, structuredOutput: Self.structuredOutputHosts.contains(id), llamaCpp: id == "local")))
         return chatEventStream(provider: id, secret: apiKey?.value) { [id, transport, apiKey] emit in
             let response = try await transport.sendExpectingSuccess(http, provider: id, secret: apiKey?.value)
             var decoder = OpenAIStreamDecoder(provider: id)

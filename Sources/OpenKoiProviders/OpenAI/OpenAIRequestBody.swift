@@ -2,9 +2,12 @@ import OpenKoiCore
 
 /// Builds the `POST /chat/completions` body (OpenAI and every compatible host).
 enum OpenAIRequestBody {
-    /// - Parameter structuredOutput: the host accepts `response_format: json_schema` (OpenAI, llama.cpp);
-    ///   other compatible hosts may reject the field, so it is sent only when known to work.
-    static func make(_ request: ChatRequest, structuredOutput: Bool = false) -> JSONValue {
+    /// - Parameters:
+    ///   - structuredOutput: the host accepts `response_format: json_schema` and `logprobs` (OpenAI,
+    ///     llama.cpp); other compatible hosts may reject the fields, so they are sent only when known to work.
+    ///   - llamaCpp: the host is llama.cpp's server: ask it to keep the prompt's KV cache
+    ///     (`cache_prompt`), so the stable prefix of the next iteration is not processed again.
+    static func make(_ request: ChatRequest, structuredOutput: Bool = false, llamaCpp: Bool = false) -> JSONValue {
         var body: [String: JSONValue] = [
             "model": .string(request.model),
             "messages": .array(messages(request)),
@@ -24,6 +27,8 @@ enum OpenAIRequestBody {
         if structuredOutput, let schema = request.responseSchema {
             body["response_format"] = ["type": "json_schema", "json_schema": ["name": "response", "schema": schema]]
         }
+        if structuredOutput, request.logprobs, family.acceptsTemperature { body["logprobs"] = true }
+        if llamaCpp { body["cache_prompt"] = true }
         return .object(body)
     }
 

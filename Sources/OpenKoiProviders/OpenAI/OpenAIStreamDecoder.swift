@@ -47,6 +47,9 @@ struct OpenAIStreamDecoder: ChatStreamDecoder {
             for fragment in delta?["tool_calls"]?.arrayValue ?? [] {
                 merge(fragment)
             }
+            // `logprobs.content[].logprob`, one entry per token, when the request asked for them.
+            let logprobs = (choice["logprobs"]?["content"]?.arrayValue ?? []).compactMap { $0["logprob"]?.doubleValue }
+            if !logprobs.isEmpty { events.append(.logprobs(logprobs)) }
             if let reason = choice["finish_reason"]?.stringValue {
                 finishReason = reason
                 events += flushToolCalls()

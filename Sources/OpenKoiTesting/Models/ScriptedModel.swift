@@ -6,12 +6,18 @@ public struct ScriptedReply: Sendable {
     public var toolCalls: [ToolCall]
     public var usage: TokenUsage
     public var stopReason: StopReason
+    /// Token log probabilities, sent only when the request asks for them (as providers do).
+    public var logprobs: [Double]
 
-    public init(text: String = "", toolCalls: [ToolCall] = [], usage: TokenUsage = TokenUsage(inputTokens: 10, outputTokens: 5), stopReason: StopReason? = nil) {
+    public init(
+        text: String = "", toolCalls: [ToolCall] = [], usage: TokenUsage = TokenUsage(inputTokens: 10, outputTokens: 5),
+        stopReason: StopReason? = nil, logprobs: [Double] = []
+    ) {
         self.text = text
         self.toolCalls = toolCalls
         self.usage = usage
         self.stopReason = stopReason ?? (toolCalls.isEmpty ? .endTurn : .toolUse)
+        self.logprobs = logprobs
     }
 
     public static func text(_ text: String, usage: TokenUsage = TokenUsage(inputTokens: 10, outputTokens: 5)) -> ScriptedReply {
@@ -67,6 +73,7 @@ public final class ScriptedModel: ModelProvider {
                         continuation.yield(.textDelta(String(piece)))
                         rest = rest.dropFirst(piece.count)
                     }
+                    if request.logprobs, !reply.logprobs.isEmpty { continuation.yield(.logprobs(reply.logprobs)) }
                     for call in reply.toolCalls { continuation.yield(.toolCall(call)) }
                     continuation.yield(.usage(reply.usage))
                     continuation.yield(.stop(reply.stopReason))

@@ -1,9 +1,10 @@
 import OpenKoiCore
 
-/// `edit_file {path, old_string, new_string, replace_all?}`: exact text replacement.
+/// `edit_file {path, old_string, new_string, replace_all?}`: text replacement.
 ///
-/// Matching is byte-exact (no whitespace or Unicode normalisation), so what the model saw with
-/// read_file is what gets replaced; ambiguity is an error rather than a guess.
+/// An exact (byte-for-byte) match is tried first. Failing that, a unique match that ignores
+/// indentation, trailing spaces and line endings is applied (`EditMatching`); when nothing
+/// matches, the error shows the file's closest lines. Ambiguity is an error rather than a guess.
 struct EditFileTool: BuiltinTool {
     let access: WorkspaceAccess
 
@@ -41,11 +42,7 @@ struct EditFileTool: BuiltinTool {
         let matches = Self.occurrences(of: needle, in: bytes)
 
         if matches.isEmpty {
-            var message = "edit_file: 'old_string' was not found in '\(target.relative)'."
-            if Self.collapsedWhitespace(text).contains(Self.collapsedWhitespace(old)) {
-                message += " A match exists if whitespace is ignored: check indentation, tabs vs spaces and line breaks."
-            }
-            throw ToolFailure(message + " Read the file again and copy the exact text.")
+            return try editIgnoringWhitespace(target, text: text, old: old, new: new, replaceAll: replaceAll)
         }
         if matches.count > 1, !replaceAll {
             let lines = matches.prefix(10).map { String(Self.lineNumber(at: $0, in: bytes)) }.joined(separator: ", ")
@@ -73,6 +70,43 @@ struct EditFileTool: BuiltinTool {
             modifiedPath: target.relative)
     }
 
+    /// The whitespace-tolerant fallback (see `EditMatching`).
+    func editIgnoringWhitespace(
+        _ target: WorkspacePath, text: String, old: String, new: String, replaceAll: Bool
+    ) throws(ToolFailure) -> ToolOutcome {
+        let fileLines = EditMatching.splitLines(text)
+        let oldLines = EditMatching.significantLines(old)
+        let matches = EditMatching.whitespaceInsensitiveMatches(of: oldLines, in: fileLines)
+        if matches.isEmpty {
+            var message = "edit_file: 'old_string' was not found in '\(target.relative)', not even ignoring whitespace."
+            if let near = EditMatching.nearest(to: oldLines, in: fileLines) {
+                let from = max(0, near.start - 2)
+                let to = min(fileLines.count, near.start + near.count + 2)
+                message += " The closest lines in the file (\(from + 1)–\(to)) are:\n```\n"
+                message += fileLines[from..<to].joined(separator: "\n") + "\n```\n"
+                message += "Copy the exact lines into old_string, or write the whole file with write_file."
+            } else {
+                message += " Read the file again and copy the exact text, or write the whole file with write_file."
+            }
+            throw ToolFailure(message)
+        }
+        if matches.count > 1, !replaceAll {
+            let lines = matches.prefix(10).map { String($0.start + 1) }.joined(separator: ", ")
+            throw ToolFailure(
+                "edit_file: 'old_string' matches \(matches.count) places in '\(target.relative)' when whitespace is ignored (lines \(lines)). Add surrounding lines to make it unique, or set replace_all to true."
+            )
+        }
+        let updated = EditMatching.replacing(
+            matches, in: fileLines, oldLines: oldLines, with: new, lineEnding: text.contains("\r\n") ? "\r\n" : "\n",
+            trailingNewline: EditMatching.endsWithNewline(text))
+        let mode = FileSystem.info(target.absolute)?.mode ?? 0o644
+        try FileSystem.writeAtomically(target.absolute, bytes: updated.utf8, mode: mode, displayPath: target.relative)
+        let count = matches.count == 1 ? "1 occurrence" : "\(matches.count) occurrences"
+        return ToolOutcome(
+            content: "Edited \(target.relative): replaced \(count) (first at line \(matches[0].start + 1)), matching with indentation and trailing whitespace ignored.",
+            modifiedPath: target.relative)
+    }
+
     /// Start offsets of non-overlapping occurrences, left to right.
     static func occurrences(of needle: [UInt8], in haystack: [UInt8]) -> [Int] {
         guard !needle.isEmpty, needle.count <= haystack.count, let first = needle.first else { return [] }
@@ -92,10 +126,5 @@ struct EditFileTool: BuiltinTool {
 
     static func lineNumber(at offset: Int, in bytes: [UInt8]) -> Int {
         1 + bytes[0..<offset].reduce(0) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) }
-    }
-
-    /// Runs of whitespace collapsed to one space, for the "almost matched" hint only.
-    private static func collapsedWhitespace(_ text: String) -> String {
-        text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }).joined(separator: " ")
     }
 }

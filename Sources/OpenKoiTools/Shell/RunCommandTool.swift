@@ -46,7 +46,7 @@ struct RunCommandTool: BuiltinTool {
         let result: SubprocessResult
         do {
             result = try await Subprocess(
-                .shell(command), workingDirectory: workspace.root, environment: Self.environmentWithoutSecrets(),
+                .shell(command), workingDirectory: workspace.root, environment: CommandEnvironment.withoutSecrets(),
                 timeout: timeout
             ).run()
         } catch {
@@ -76,17 +76,5 @@ struct RunCommandTool: BuiltinTool {
 
     static func format(_ seconds: Double) -> String {
         seconds.rounded() == seconds && abs(seconds) < 1e15 ? String(Int64(seconds)) : String(seconds)
-    }
-
-    /// The inherited environment minus credentials: commands the model writes must not be able to
-    /// read (and echo into the transcript) the user's API keys and tokens.
-    static func environmentWithoutSecrets(_ environment: [String: String] = Subprocess.inheritedEnvironment) -> [String: String] {
-        environment.filter { !isSecret($0.key) }
-    }
-
-    static func isSecret(_ name: String) -> Bool {
-        let upper = name.uppercased()
-        let markers = ["API_KEY", "APIKEY", "TOKEN", "SECRET", "PASSWORD", "PASSWD", "CREDENTIAL", "PRIVATE_KEY"]
-        return markers.contains { upper.contains($0) }
     }
 }

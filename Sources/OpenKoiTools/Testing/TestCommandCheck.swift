@@ -4,22 +4,39 @@ import OpenKoiCore
 ///
 /// Unlike the reference (§2.6, §14.2), the suite runs with a timeout that kills the whole process
 /// group, and a missing runner is reported as such instead of silently scoring 0.5.
-public struct TestCommandCheck: ObjectiveCheck {
+///
+/// Running tests runs model-written code, so it is approved like `run_command`: a configured
+/// `[evaluation] test_command` is the user's approval of that command; a detected one runs only
+/// under `--yes` or when `[tools] allow_commands` allows it. The environment is scrubbed of
+/// credentials the same way.
+public struct TestCommandCheck: Sendable {
     public let workspace: String
     public let configuredCommand: String?
     public let timeout: Double
     public let enabled: Bool
+    public let policy: CommandPolicy
 
     /// - Parameters:
     ///   - workspace: the directory the tests run in (and where marker files are looked for).
     ///   - configuredCommand: `[evaluation] test_command`; `nil` or blank detects one from marker files.
     ///   - timeout: seconds before the suite is killed.
     ///   - enabled: `[evaluation] run_tests`; when false, `run()` returns nil.
-    public init(workspace: String, configuredCommand: String?, timeout: Double, enabled: Bool) {
+    ///   - policy: approves a detected command (a configured one is approved by being configured).
+    public init(workspace: String, configuredCommand: String?, timeout: Double, enabled: Bool, policy: CommandPolicy) {
         self.workspace = workspace
         self.configuredCommand = configuredCommand
         self.timeout = timeout
         self.enabled = enabled
+        self.policy = policy
+    }
+
+    /// Why the tests may not run unattended, or `nil` when they may (or there are none to run).
+    public var refusal: String? {
+        guard enabled, let command else { return nil }
+        if let configured = configuredCommand?.trimmed, !configured.isEmpty { return nil }
+        guard policy.refusal(for: command) != nil else { return nil }
+        return "the detected test command `\(command)` runs the workspace's code and needs approval: re-run with "
+            + "--yes, allow it in [tools] allow_commands, or set [evaluation] test_command"
     }
 
     /// The command that `run()` would run, or nil when none is configured or detected.
@@ -29,8 +46,8 @@ public struct TestCommandCheck: ObjectiveCheck {
     }
 
     public func run() async -> TestRunReport? {
-        guard enabled, let command else { return nil }
-        var environment = Subprocess.inheritedEnvironment
+        guard enabled, let command, refusal == nil else { return nil }
+        var environment = CommandEnvironment.withoutSecrets()
         // Non-interactive, uncoloured, single-run output is what the parsers read (npm/jest watch modes
         // check CI; cargo and most Node tools honour these colour switches).
         environment["CI"] = "true"
@@ -66,9 +83,11 @@ public struct TestCommandCheck: ObjectiveCheck {
 
                 """ + tail
         }
+        let failures = summary?.failures ?? []
         return TestRunReport(
             command: command, passed: summary?.passed ?? 0, failed: summary?.failed ?? 0, exitCode: result.exitCode,
-            timedOut: result.timedOut, failures: summary?.failures ?? [], outputTail: tail)
+            timedOut: result.timedOut, failures: failures,
+            failureOutput: TestFailureExcerpts.excerpts(output: result.output, failures: failures), outputTail: tail)
     }
 
     /// Why the runner itself was missing, if the output says so.
@@ -91,8 +110,14 @@ public struct TestCommandCheck: ObjectiveCheck {
         return nil
     }
 
-    /// A Python project marker plus evidence of tests (pytest config, a tests dir, or test files).
+    /// Python test files in the root (a folder of scripts with `test_*.py` is a pytest project), or a
+    /// Python project marker plus evidence of tests (pytest config, a tests dir).
     private static func hasPythonTests(_ workspace: String) -> Bool {
+        let entries = (try? FileSystem.entries(workspace, displayPath: workspace)) ?? []
+        let rootTests = entries.contains { entry in
+            entry.kind == .file && entry.name.hasSuffix(".py") && (entry.name.hasPrefix("test_") || entry.name.hasSuffix("_test.py"))
+        }
+        if rootTests { return true }
         let markers = ["pyproject.toml", "pytest.ini", "setup.py", "setup.cfg", "tox.ini"]
         guard markers.contains(where: { FileSystem.info(workspace + "/" + $0) != nil }) else { return false }
         if FileSystem.info(workspace + "/pytest.ini") != nil { return true }
@@ -101,13 +126,7 @@ public struct TestCommandCheck: ObjectiveCheck {
         {
             return true
         }
-        for directory in ["tests", "test"] where FileSystem.info(workspace + "/" + directory)?.kind == .directory {
-            return true
-        }
-        let entries = (try? FileSystem.entries(workspace, displayPath: workspace)) ?? []
-        return entries.contains { entry in
-            entry.kind == .file && entry.name.hasSuffix(".py") && (entry.name.hasPrefix("test_") || entry.name.hasSuffix("_test.py"))
-        }
+        return ["tests", "test"].contains { FileSystem.info(workspace + "/" + $0)?.kind == .directory }
     }
 
     /// `package.json` with a `scripts.test` that is not npm's placeholder ("Error: no test specified").

@@ -1,0 +1,45 @@
+/// Spots a judge whose verdicts carry no information, so the loop stops refining on it instead of
+/// churning (the 135M model scored "Paris" 0.00 on every dimension and quoted the answer back as
+/// findings). A degenerate verdict is reported; its scores and findings are not used.
+public enum JudgeHealth {
+    /// What the judge said about one attempt, before filtering.
+    public struct Reading: Sendable, Hashable {
+        public var scores: [DimensionScore]
+        public var outOfScale: [String]
+        /// Findings the judge gave, and how many of them only echoed the answer.
+        public var findingCount: Int
+        public var echoes: Int
+
+        public init(scores: [DimensionScore], outOfScale: [String] = [], findingCount: Int = 0, echoes: Int = 0) {
+            self.scores = scores
+            self.outOfScale = outOfScale
+            self.findingCount = findingCount
+            self.echoes = echoes
+        }
+    }
+
+    /// Why the judge's verdict is degenerate, or `nil` when it looks usable.
+    /// - Parameters:
+    ///   - reading: this attempt's verdict.
+    ///   - earlier: the judge's scores on the task's earlier attempts.
+    public static func problem(_ reading: Reading, earlier: [[DimensionScore]]) -> String? {
+        if !reading.outOfScale.isEmpty {
+            return "it gave scores outside the 0–1 scale (\(reading.outOfScale.prefix(3).joined(separator: ", ")))"
+        }
+        let values = reading.scores.map(\.score)
+        guard let first = values.first else { return nil }
+        let uniform = values.count >= 2 && values.allSatisfy { abs($0 - first) < 1e-9 }
+        if reading.findingCount > 0, reading.echoes == reading.findingCount {
+            return "every finding only repeats the answer's own text"
+        }
+        if uniform, first < 0.5, reading.findingCount == reading.echoes {
+            return "it scored every dimension \(BudgetMeter.fixed(first, decimals: 2)) without saying what is wrong"
+        }
+        if uniform, !earlier.isEmpty, earlier.allSatisfy({ previous in
+            previous.count == values.count && previous.allSatisfy { abs($0.score - first) < 1e-9 }
+        }) {
+            return "it gave the same score (\(BudgetMeter.fixed(first, decimals: 2))) on every dimension for every attempt"
+        }
+        return nil
+    }
+}

@@ -1,0 +1,117 @@
+extension ToolLoop {
+    /// What one execution has gathered so far.
+    struct State {
+        var messages: [ChatMessage]
+        var usage = TokenUsage.zero
+        var finalText = ""
+        var allText: [String] = []
+        var modified: [String] = []
+        var actions: [ToolAction] = []
+        var originals: [String: String?] = [:]
+        var repeats = RepeatedCalls()
+        var warnedCritical = false
+        var prunedThisCall = false
+        var toolsWithdrawn = false
+        var editRepairs = 0
+        var confidence: Double?
+        /// A breaker that tripped while applying edit blocks.
+        var stop: (Decision, String)?
+
+        init(messages: [ChatMessage]) {
+            self.messages = messages
+        }
+
+        /// The text to return when a breaker stops the attempt.
+        var bestText: String { finalText.isEmpty ? allText.joined(separator: "\n\n") : finalText }
+
+        func attempt(output: String, stop: Decision?, reason: String?) -> Attempt {
+            Attempt(
+                output: output, usage: usage, stop: stop, stopReason: reason, modifiedPaths: modified, actions: actions,
+                confidence: confidence, originals: originals)
+        }
+    }
+
+    /// Applies the edit blocks of one reply through the tool box, recording each as an action.
+    /// - Returns: the failures, worded for the model to repair.
+    func apply(
+        _ edits: [ProposedEdit], scope: EditScope, round: Int, state: inout State, spend: LockedValue<BudgetMeter>
+    ) async -> [String] {
+        var failures: [String] = []
+        for (index, edit) in edits.enumerated() {
+            let label = "\(edit.label) block"
+            var refusal: String?
+            if edit.path == nil {
+                refusal = "it names no file; put a line `### FILE: <path>` before the block"
+            } else if let problem = edit.problem {
+                refusal = problem
+            } else if let path = edit.path, edit.naming == .inferred, !scope.allowsInferred(path) {
+                refusal = "'\(path)' is not a file of the workspace or the task; head the block with `### FILE: \(path)` to create it"
+            }
+            guard refusal == nil, let call = edit.toolCall(id: "edit_\(iteration)_\(round)_\(index + 1)") else {
+                let reason = refusal ?? "it cannot be applied"
+                state.actions.append(ToolAction(summary: label, arguments: "", result: "not applied: \(reason)", isError: true))
+                events.publish(TaskEvent(taskID: taskID, kind: .toolCall(iteration: iteration, name: "edit", summary: "\(label): not applied (\(reason))")))
+                if edit.path != nil { failures.append("\(label): not applied: \(reason)") }
+                continue
+            }
+            let summary = "\(Self.summary(of: call)) from \(label)"
+            if let stop = countToolCall(name: call.name, summary: summary, spend: spend) {
+                state.stop = stop
+                return failures
+            }
+            var outcome = await runTracked(call, state: &state)
+            if outcome.isError { outcome.content += await state.repeats.note(for: call, outcome: outcome, files: files) }
+            state.actions.append(ToolAction(
+                summary: summary, arguments: Self.editArguments(call),
+                result: ExecutorPrompt.clip(outcome.content, limit: 600), isError: outcome.isError))
+            if outcome.isError { failures.append("\(label): \(outcome.content)") }
+        }
+        return failures
+    }
+
+    /// Arguments shown to the judge: the path and size of a written file (its text is in the answer).
+    static func editArguments(_ call: ToolCall) -> String {
+        guard call.name == "write_file", let content = call.arguments["content"]?.stringValue else {
+            return ExecutorPrompt.clip(call.arguments.jsonString, limit: 1200)
+        }
+        let path = call.arguments["path"]?.stringValue ?? "?"
+        return "path: \(path), \(content.split(separator: "\n", omittingEmptySubsequences: false).count) lines"
+    }
+}
+
+/// Repeated identical calls: the second identical failure of a file edit answers with the file's
+/// current text and the advice to write the whole file; a call made three times withdraws tools
+/// for the rest of the attempt (the model must answer). The attempt itself only stops on the
+/// tool-loop breaker.
+struct RepeatedCalls: Sendable {
+    private var failures: [String: Int] = [:]
+    private var calls: [String: Int] = [:]
+
+    static func signature(_ call: ToolCall) -> String { call.name + call.arguments.jsonString }
+
+    /// Extra text for the model after `call` ran (empty when there is nothing to add).
+    mutating func note(for call: ToolCall, outcome: ToolOutcome, files: (any WorkspaceFiles)?) async -> String {
+        let key = Self.signature(call)
+        calls[key, default: 0] += 1
+        guard outcome.isError else {
+            return calls[key, default: 0] >= 2 ? "\n\n[You already made this exact call; its result is the same. Move on.]" : ""
+        }
+        failures[key, default: 0] += 1
+        guard failures[key, default: 0] >= 2 else { return "" }
+        guard ToolLoop.fileChangingTools.contains(call.name),
+            let path = call.arguments.first("path", "file_path")?.stringValue,
+            let files, let current = await files.contents(of: [path]).values.first, let text = current
+        else {
+            return "\n\n[This exact call has now failed \(failures[key, default: 0]) times. Change it, or do without it.]"
+        }
+        return """
+
+
+            [This edit failed twice the same way. The current content of \(path) is below; copy lines from \
+            it exactly, or write the whole file instead.]
+            \(ExecutorPrompt.fenced(path: path, text: ExecutorPrompt.clip(text, limit: 8000)))
+            """
+    }
+
+    func shouldWithdrawTools(after call: ToolCall) -> Bool { calls[Self.signature(call), default: 0] >= 3 }
+}
