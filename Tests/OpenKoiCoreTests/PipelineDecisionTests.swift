@@ -42,13 +42,16 @@ struct PipelineDecisionTests {
         #expect(result.output == "a", "0.53 is within the 0.05 margin of 0.50: the earliest answer stays the best")
     }
 
-    @Test func abortsOnRegressionAndKeepsTheBest() async throws {
+    @Test func abortsOnTwoRegressionsInARowAndKeepsTheBest() async throws {
         let harness = PipelineHarness(
-            executor: ScriptedModel(replies: [.text("good"), .text("worse")]),
+            executor: ScriptedModel(replies: [.text("good"), .text("worse"), .text("worse still")]),
             judge: ScriptedModel(replies: [.verdict(["quality": 0.7]), .verdict(["quality": 0.3])]))
         let (result, _) = await harness.run(TaskSpec(description: trivialTask, policy: policy(5)))
         #expect(result.decision == .abortRegression)
+        #expect(result.iterations == 3, "the first regression is retried from the best")
         #expect(result.output == "good")
+        let third = try #require(harness.executor.requests.last)
+        #expect(third.messages.contains { $0.role == .assistant && $0.content == "good" }, "the retry builds on the best")
         #expect(result.decision.exitCode != 0)
         #expect(result.status == .stopped)
     }

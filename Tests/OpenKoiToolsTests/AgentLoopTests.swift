@@ -50,7 +50,7 @@ struct AgentLoopTests {
         let judge = ScriptedModel(replies: [passingVerdict])
         let harness = AgentHarness(directory: dir, executor: executor, judge: judge)
         let (result, events) = await harness.run("Fix add in calc.py so test_calc.py passes", iterations: 2)
-        #expect(result.decision == .abortRegression, "0 of 2 is a regression from the best, 1 of 2")
+        #expect(result.decision == .acceptBest, "one regression is undone, not a stop")
         #expect(result.bestIteration == 1)
         #expect(dir.read("calc.py") == "def add(a, b):\n    return 5 if a == 2 else 1\n", "the worse attempt was undone")
         #expect(notices(events).contains { $0.contains("restored calc.py to iteration 1") })
@@ -101,5 +101,54 @@ struct AgentLoopTests {
         harness.testCommand = "python3 -m pytest -q"
         let (approved, _) = await harness.run("Fix add in calc.py so test_calc.py passes", iterations: 1)
         #expect(approved.decision == .accept)
+    }
+}
+
+/// Excerpts and unnamed blocks: what small models write instead of whole files.
+struct ExcerptEditTests {
+    static let long = (1...20).map { "def helper_\($0)():\n    return \($0)\n" }.joined(separator: "\n")
+        + "\ndef target(x):\n    return x - 1\n"
+
+    func project() throws -> TemporaryDirectory {
+        let dir = try TemporaryDirectory()
+        try dir.write("pytest.ini", "[pytest]\n")
+        try dir.write("lib.py", Self.long)
+        try dir.write("test_lib.py", "from lib import target, helper_3\n\ndef test_target():\n    assert target(1) == 2\n\ndef test_helper():\n    assert helper_3() == 3\n")
+        return dir
+    }
+
+    @Test func aNamedExcerptIsMergedNotWrittenOverTheFile() async throws {
+        let dir = try project()
+        let executor = ScriptedModel(replies: [.text(file("lib.py", "def target(x):\n    return x + 1\n"))])
+        let harness = AgentHarness(directory: dir, executor: executor, judge: ScriptedModel(replies: [passingVerdict]))
+        let (result, events) = await harness.run("Make target in lib.py add one", iterations: 1)
+        #expect(result.decision == .accept, "\(notices(events))")
+        #expect(dir.read("lib.py") == Self.long.replacing("return x - 1", with: "return x + 1"))
+    }
+
+    @Test func anExcerptThatMatchesNothingIsRefusedAndTheModelToldWhy() async throws {
+        let dir = try project()
+        let executor = ScriptedModel(replies: [
+            .text(file("lib.py", "x = target(1)\nprint(x)\n")), .text(file("lib.py", "def target(x):\n    return x + 1\n")),
+        ])
+        let harness = AgentHarness(directory: dir, executor: executor, judge: ScriptedModel(replies: [passingVerdict]))
+        let (result, _) = await harness.run("Make target in lib.py add one", iterations: 1)
+        #expect(result.decision == .accept)
+        let repair = executor.requests.last?.messages.last?.content ?? ""
+        #expect(repair.contains("looks like an excerpt"), "\(repair)")
+        #expect(dir.read("lib.py")?.contains("def helper_20") == true, "the file was never cut down")
+    }
+
+    @Test func anUnnamedBlockIsPlacedWhenOnlyOneFileCanHoldIt() async throws {
+        let dir = try project()
+        let executor = ScriptedModel(replies: [.text("Here:\n```python\ndef target(x):\n    return x + 1\n```\n")])
+        let harness = AgentHarness(directory: dir, executor: executor, judge: ScriptedModel(replies: [passingVerdict]))
+        let (result, events) = await harness.run("Make target add one", iterations: 1)
+        #expect(result.decision == .accept, "\(notices(events))")
+        let recognised = events.contains {
+            if case .toolCall(_, _, let summary) = $0.kind { return summary.contains("recognised by its content") }
+            return false
+        }
+        #expect(recognised)
     }
 }

@@ -10,6 +10,7 @@
 #             served as two slots of 8192 (the executor's and the judge's prompts
 #             each keep their cache)
 #   --log F   server log file (default: server-<port>.log in the model dir)
+#   --threads N  CPU threads for llama.cpp (default: the number of cores, at most 4)
 #
 # Installs what is missing (install.sh), launches serve.py detached, and
 # returns only once GET /health answers 200, so callers can use the server
@@ -36,27 +37,36 @@ TIMEOUT=${OPENKOI_START_TIMEOUT:-120}
 log() { echo "[start.sh] $*" >&2; }
 die() { echo "[start.sh] error: $*" >&2; exit 1; }
 
-coder=0; port=8080; ctx=""; log_arg=""
+coder=0; port=8080; ctx=""; log_arg=""; threads=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --coder) coder=1 ;;
     --log) [ $# -ge 2 ] || die "--log needs a value"; log_arg=$2; shift ;;
+    --threads) [ $# -ge 2 ] || die "--threads needs a value"; threads=$2; shift ;;
+    --threads=*) threads=${1#--threads=} ;;
     --log=*) log_arg=${1#--log=} ;;
     --port) [ $# -ge 2 ] || die "--port needs a value"; port=$2; shift ;;
     --port=*) port=${1#--port=} ;;
     --ctx) [ $# -ge 2 ] || die "--ctx needs a value"; ctx=$2; shift ;;
     --ctx=*) ctx=${1#--ctx=} ;;
-    -h|--help) sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 0 ;;
-    *) die "unknown argument: $1 (usage: start.sh [--coder] [--port N] [--ctx N] [--log FILE])" ;;
+    -h|--help) sed -n '2,32p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 0 ;;
+    *) die "unknown argument: $1 (usage: start.sh [--coder] [--port N] [--ctx N] [--log FILE] [--threads N])" ;;
   esac
   shift
 done
 if ! [[ "$port" =~ ^[0-9]+$ ]] || [ "$port" -lt 1 ] || [ "$port" -gt 65535 ]; then
   die "bad --port: $port"
 fi
-if [ "$coder" = 1 ]; then alias=qwen2.5-coder-1.5b; slots=2; ctx=${ctx:-16384}
+if [ "$coder" = 1 ]; then alias=qwen2.5-coder-1.5b; slots=${slots:-2}; ctx=${ctx:-16384}
 else alias=smollm2-135m; slots=1; ctx=${ctx:-4096}; fi
 [[ "$ctx" =~ ^[0-9]+$ ]] || die "bad --ctx: $ctx"
+# Measured on an idle 2-core machine (Qwen2.5-Coder-1.5B): 2 threads process prompts at 59 tokens/s
+# and generate 11.6–13 tokens/s; 1 thread 30 and 6.3 (see NOTES.md).
+if [ -z "$threads" ]; then
+  threads=$(nproc 2>/dev/null || echo 1)
+  [ "$threads" -gt 4 ] && threads=4
+fi
+[[ "$threads" =~ ^[0-9]+$ ]] && [ "$threads" -ge 1 ] || die "bad --threads: $threads"
 base="http://127.0.0.1:$port"
 pidfile="$MODEL_DIR/server-$port.pid"
 logfile=${log_arg:-$MODEL_DIR/server-$port.log}
@@ -156,7 +166,7 @@ if [ -z "$pid" ]; then
   launcher=(nohup)
   command -v setsid >/dev/null 2>&1 && launcher=(setsid nohup)
   "${launcher[@]}" "$PY" "$HERE/serve.py" --model "$model" --port "$port" \
-    --alias "$alias" --ctx "$ctx" --slots "$slots" --pid-file "$pidfile" \
+    --alias "$alias" --ctx "$ctx" --slots "$slots" --threads "$threads" --pid-file "$pidfile" \
     >"$logfile" 2>&1 </dev/null 9>&- &
   pid=$!
   # serve.py rewrites this with its own pid; writing $! now means stop.sh

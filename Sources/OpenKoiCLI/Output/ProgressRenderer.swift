@@ -31,7 +31,7 @@ struct ProgressRenderer: Sendable {
             return "[execute] \(short.replacing("\n", with: " ")) | model: \(model)"
         case .planning: return "[plan] planning..."
         case .planReady(let plan):
-            if plan.skipped { return "[plan] skipped: trivial task, answering directly" }
+            if plan.skipped { return "[plan] skipped: answering directly" }
             var text = "[plan] \(plan.steps.count) step(s)"
             for (index, step) in plan.steps.enumerated() { text += "\n         \(index + 1). \(step)" }
             return text

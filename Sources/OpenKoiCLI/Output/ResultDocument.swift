@@ -7,6 +7,8 @@ struct ResultDocument: Encodable {
     var output: String
     var score: Double?
     var iterations: Int
+    /// 1-based number of the iteration returned (`null` when none ran).
+    var best_iteration: Int?
     var decision: String
     var tokens: Int
     var cost_usd: Double
@@ -20,6 +22,7 @@ struct ResultDocument: Encodable {
         output = result.output
         score = result.score
         iterations = result.iterations
+        best_iteration = result.bestIteration
         decision = result.decision.rawValue
         tokens = result.usage.total
         cost_usd = result.costUSD
@@ -43,6 +46,7 @@ struct ResultDocument: Encodable {
         try c.encode(output, forKey: .output)
         try c.encode(score, forKey: .score)
         try c.encode(iterations, forKey: .iterations)
+        try c.encode(best_iteration, forKey: .best_iteration)
         try c.encode(decision, forKey: .decision)
         try c.encode(tokens, forKey: .tokens)
         try c.encode(cost_usd, forKey: .cost_usd)
@@ -51,5 +55,7 @@ struct ResultDocument: Encodable {
         try c.encode(error, forKey: .error)
     }
 
-    enum Keys: String, CodingKey { case id, status, output, score, iterations, decision, tokens, cost_usd, duration_ms, model, error }
+    enum Keys: String, CodingKey {
+        case id, status, output, score, iterations, best_iteration, decision, tokens, cost_usd, duration_ms, model, error
+    }
 }

@@ -20,15 +20,23 @@ public enum DecisionPolicy {
         guard let score = current.score else {
             return records.contains { $0.score != nil } ? .acceptBest : .unscored
         }
+        // One bad attempt is undone (the next starts again from the best); two in a row is a loop
+        // diverging, and the breaker stops it.
         if policy.abortOnRegression, let best = bestIndex(earlier, margin: policy.improvementThreshold),
-            let bestScore = earlier[best].score, bestScore - score > policy.regressionThreshold,
-            !improvesObjectively(current, over: earlier[best])
+            regressed(current, from: earlier[best], policy: policy), let previous = earlier.last,
+            previous.number != earlier[best].number, regressed(previous, from: earlier[best], policy: policy)
         {
             return .abortRegression
         }
         if current.number >= policy.maxIterations { return .acceptBest }
         if isPlateau(scores: records.map(\.score), threshold: policy.improvementThreshold) { return .plateau }
         return .continue
+    }
+
+    /// `record` scores more than `regressionThreshold` below `best` and is not objectively better.
+    static func regressed(_ record: IterationRecord, from best: IterationRecord, policy: TaskPolicy) -> Bool {
+        guard let score = record.score, let bestScore = best.score else { return record.score == nil && best.score != nil }
+        return bestScore - score > policy.regressionThreshold && !improvesObjectively(record, over: best)
     }
 
     /// The best score gained less than `threshold` over the last two iterations.

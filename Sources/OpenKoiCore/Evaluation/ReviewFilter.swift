@@ -47,10 +47,11 @@ public enum ReviewFilter {
     static let failureClaims = [
         "test fail", "tests fail", "failing test", "fails the test", "fail the test", "does not pass", "doesn t pass",
         "broken", "does not work", "doesn t work", "will not work", "won t work", "crash", "syntax error",
-        "does not compile", "doesn t compile", "not compile", "does not run", "doesn t run",
+        "does not compile", "doesn t compile", "not compile", "does not run", "doesn t run", "incorrect", "is wrong",
+        "are wrong", "gets wrong",
     ]
 
-    /// The finding says the code fails or does not run.
+    /// The finding says the code fails, does not run, or is incorrect — which a green test run contradicts.
     static func claimsFailure(_ finding: Finding) -> Bool {
         let text = normalized(finding.title + " " + finding.description)
         return failureClaims.contains { text.contains($0) }

@@ -101,10 +101,13 @@ public struct ChatRequest: Sendable, Hashable {
     public var responseSchema: JSONValue?
     /// Ask for each output token's log probability (providers that report them do; the rest ignore it).
     public var logprobs: Bool
+    /// Text that ends the reply when the model writes it (not included in the reply).
+    public var stop: [String]
 
     public init(
         model: String, system: String? = nil, messages: [ChatMessage], tools: [ToolDefinition] = [],
-        maxTokens: Int? = nil, temperature: Double? = nil, responseSchema: JSONValue? = nil, logprobs: Bool = false
+        maxTokens: Int? = nil, temperature: Double? = nil, responseSchema: JSONValue? = nil, logprobs: Bool = false,
+        stop: [String] = []
     ) {
         self.model = model
         self.system = system
@@ -114,6 +117,7 @@ public struct ChatRequest: Sendable, Hashable {
         self.temperature = temperature
         self.responseSchema = responseSchema
         self.logprobs = logprobs
+        self.stop = stop
     }
 }
 

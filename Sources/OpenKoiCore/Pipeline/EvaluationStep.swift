@@ -12,10 +12,13 @@ struct EvaluationStep: Sendable {
     /// Rubrics whose tasks are about code: their workspace's tests count even when the attempt changed no file.
     static let codeRubrics: Set<String> = ["code-review", "test-quality"]
 
-    /// - Parameter earlierJudgeScores: the judge's scores on this task's earlier attempts.
+    /// - Parameters:
+    ///   - earlierJudgeScores: the judge's scores on this task's earlier attempts.
+    ///   - judgeIsExecutor: the judge is the executor's own small model: when every test passes its
+    ///     opinion is not asked (it flagged correct, green fixes as blockers and refined them into regressions).
     func evaluate(
         task: TaskSpec, plan: Plan, attempt: Attempt, judge: ModelBinding, intent: TaskIntent,
-        earlierJudgeScores: [[DimensionScore]]
+        earlierJudgeScores: [[DimensionScore]], judgeIsExecutor: Bool = false
     ) async throws -> Verdict {
         let rubric = rubrics.rubric(forTask: task.description)
         // Running the workspace's test suite says nothing about an answer that touched no code
@@ -27,6 +30,10 @@ struct EvaluationStep: Sendable {
         var verdict = Verdict(dimensions: Self.dimensions(for: objective), findings: Self.findings(for: objective), objective: objective)
         if objective.hasFailures {
             verdict.judgeSkipped = "the failing checks already say what to fix"
+            return verdict
+        }
+        if judgeIsExecutor, objective.tests?.succeeded == true {
+            verdict.judgeSkipped = "every test passes, and the only judge is the executor's own small model"
             return verdict
         }
 

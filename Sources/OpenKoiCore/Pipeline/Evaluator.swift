@@ -71,9 +71,11 @@ actor Evaluator {
             let judge = run.roles.evaluator
             let intent = run.intent
             let earlier = run.iterations.compactMap { $0.verdict?.judgeScores }.filter { !$0.isEmpty }
+            let weakJudge = Self.judgesItself(run.roles)
             switch await run.control.perform({
                 try await step.evaluate(
-                    task: spec, plan: plan, attempt: attempt, judge: judge, intent: intent, earlierJudgeScores: earlier)
+                    task: spec, plan: plan, attempt: attempt, judge: judge, intent: intent, earlierJudgeScores: earlier,
+                    judgeIsExecutor: weakJudge)
             }) {
             case .success(let judged):
                 verdict = judged

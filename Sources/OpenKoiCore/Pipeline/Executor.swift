@@ -39,22 +39,33 @@ actor Executor {
         }
         let refine = await refineContext(&run, files: files, budget: budget / 2)
         let protectsTests = !run.intent.allowsTestChanges && !tools.definitions.isEmpty
+        let shownInFull = run.snapshot.map { !$0.isEmpty && $0.unlisted == 0 && $0.contents.count == $0.files.count } ?? false
         let system = ExecutorPrompt.system(
             task: run.spec, plan: run.plan, tools: tools.definitions, style: style, identity: services.identity,
-            protectsTests: protectsTests)
-        let messages = ExecutorPrompt.messages(task: run.spec, snapshot: run.snapshot, refine: refine, style: style)
+            protectsTests: protectsTests, textTools: !shownInFull,
+            examplePath: ExecutorPrompt.examplePath(
+                intentPaths: run.intent.expectedFiles + run.intent.mentionedPaths, snapshot: run.snapshot,
+                tests: Set(run.snapshot?.testFiles ?? [])))
+        let messages = ExecutorPrompt.messages(
+            task: run.spec, snapshot: run.snapshot, refine: refine, style: style, protectsTests: protectsTests)
         var loop = ToolLoop(
             binding: binding, tools: tools, events: events, taskID: run.spec.id, iteration: iteration, policy: run.policy)
         loop.style = style
         loop.context = ToolCallContext(allowsTestChanges: run.intent.allowsTestChanges)
         loop.files = files
         if files != nil {
-            loop.scope = EditScope(knownPaths: Set(run.snapshot?.files ?? []), mentionedPaths: Set(run.intent.mentionedPaths))
+            loop.scope = EditScope(
+                knownPaths: Set(run.snapshot?.files ?? []), mentionedPaths: Set(run.intent.mentionedPaths),
+                protectedPaths: protectsTests ? Set(run.snapshot?.testFiles ?? []) : [])
         }
         // Close to greedy for a first attempt (what a one-shot request would do); warmer when a
-        // refinement must find something different.
-        loop.temperature = iteration == 1 ? 0.2 : 0.6
+        // refinement must find something different, and warmer still after an attempt changed nothing.
+        loop.temperature = iteration == 1 ? 0.2 : (refine?.unchanged == true || refine?.repeatedAnswer == true ? 0.9 : 0.6)
         loop.wantsConfidence = run.isTrivial
+        loop.textCalls = !shownInFull
+        if protectsTests, style == .text {
+            loop.stopSequences = ExecutorPrompt.stopSequences(protecting: run.snapshot?.testFiles ?? [])
+        }
         let spend = LockedValue(run.meter)
         let configured = loop
         let outcome = await run.control.perform { try await configured.run(system: system, messages: messages, spend: spend) }
@@ -121,7 +132,10 @@ actor Executor {
         }
         let count = run.iterations.count
         let repeated = count >= 2 && run.iterations[count - 1].output == run.iterations[count - 2].output
-        return RefineContext(base: base, discarded: discarded, currentFiles: current, repeatedAnswer: repeated)
+        let unchanged = last.usedTools && !run.originals.isEmpty
+            && run.files(after: last.number) == run.files(after: last.number - 1)
+        return RefineContext(
+            base: base, discarded: discarded, currentFiles: current, repeatedAnswer: repeated, unchanged: unchanged)
     }
 
     /// Characters of workspace text shown to the model: a share of a small context window, capped.

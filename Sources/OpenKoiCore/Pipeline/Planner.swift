@@ -13,6 +13,12 @@ actor Planner {
         self.events = events
     }
 
+    /// A small local model's plan costs ~25 s of generation and ~150 prompt tokens on every later
+    /// call (~5 s each at 35 tokens/s on 2 cores), and its steps rarely add to the task's own words.
+    static func planCostsMoreThanItHelps(_ planner: ModelBinding) -> Bool {
+        planner.pricing == .free && (planner.contextWindow ?? .max) <= 16_384
+    }
+
     nonisolated func work() async {
         while let run = await inbox.receive() {
             await process(run)
@@ -22,7 +28,7 @@ actor Planner {
     nonisolated func process(_ incoming: TaskRun) async {
         var run = incoming
         let id = run.spec.id
-        if run.policy.maxIterations == 0 || run.isTrivial {
+        if run.policy.maxIterations == 0 || run.isTrivial || Self.planCostsMoreThanItHelps(run.roles.planner) {
             run.plan = Plan(steps: [run.spec.description], skipped: true)
         } else {
             events.publish(TaskEvent(taskID: id, kind: .planning))

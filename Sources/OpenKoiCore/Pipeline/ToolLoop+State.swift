@@ -37,9 +37,14 @@ extension ToolLoop {
         _ edits: [ProposedEdit], scope: EditScope, round: Int, state: inout State, spend: LockedValue<BudgetMeter>
     ) async -> [String] {
         var failures: [String] = []
-        for (index, edit) in edits.enumerated() {
-            let label = "\(edit.label) block"
+        for (index, proposed) in edits.enumerated() {
+            var edit = proposed
             var refusal: String?
+            var note = ""
+            if edit.path == nil, edit.problem == nil, let found = await recognise(edit, scope: scope) {
+                edit = found.edit
+                note = " (file recognised by its content)"
+            }
             if edit.path == nil {
                 refusal = "it names no file; put a line `### FILE: <path>` before the block"
             } else if let problem = edit.problem {
@@ -47,14 +52,25 @@ extension ToolLoop {
             } else if let path = edit.path, edit.naming == .inferred, !scope.allowsInferred(path) {
                 refusal = "'\(path)' is not a file of the workspace or the task; head the block with `### FILE: \(path)` to create it"
             }
+            let protected = edit.path.map(scope.isProtected) ?? false
+            if protected { refusal = "it is an existing test file, and the task does not ask for test changes" }
+            if refusal == nil {
+                switch await fitExcerpt(edit) {
+                case .success(let fitted):
+                    if fitted != edit { note += " (merged: the definitions it holds replace the file's)" }
+                    edit = fitted
+                case .failure(let problem): refusal = problem.message
+                }
+            }
+            let label = "\(edit.label) block"
             guard refusal == nil, let call = edit.toolCall(id: "edit_\(iteration)_\(round)_\(index + 1)") else {
                 let reason = refusal ?? "it cannot be applied"
                 state.actions.append(ToolAction(summary: label, arguments: "", result: "not applied: \(reason)", isError: true))
                 events.publish(TaskEvent(taskID: taskID, kind: .toolCall(iteration: iteration, name: "edit", summary: "\(label): not applied (\(reason))")))
-                if edit.path != nil { failures.append("\(label): not applied: \(reason)") }
+                if !protected, edit.path != nil || edits.count == 1 { failures.append("\(label): not applied: \(reason)") }
                 continue
             }
-            let summary = "\(Self.summary(of: call)) from \(label)"
+            let summary = "\(Self.summary(of: call)) from \(label)\(note)"
             if let stop = countToolCall(name: call.name, summary: summary, spend: spend) {
                 state.stop = stop
                 return failures
@@ -67,6 +83,52 @@ extension ToolLoop {
             if outcome.isError { failures.append("\(label): \(outcome.content)") }
         }
         return failures
+    }
+
+    struct EditProblem: Error { var message: String }
+
+    /// A whole-file block much shorter than the file it names is an excerpt: its definitions are
+    /// merged into the file, or the block is refused — written whole, it would delete the rest.
+    func fitExcerpt(_ edit: ProposedEdit) async -> Result<ProposedEdit, EditProblem> {
+        guard case .write(let content) = edit.change, let path = edit.path, let files,
+            let existing = await files.contents(of: [path]).values.first, let current = existing
+        else { return .success(edit) }
+        let before = Self.nonBlankLines(current)
+        let after = Self.nonBlankLines(content)
+        guard before >= 12, Double(after) < Double(before) * 0.6 else { return .success(edit) }
+        if let merged = SnippetMerge.merge(content, into: current) {
+            var fitted = edit
+            fitted.change = .write(merged)
+            return .success(fitted)
+        }
+        return .failure(EditProblem(message: """
+            the block has \(after) lines but \(path) has \(before), so it looks like an excerpt, and its \
+            functions could not be matched to the file's. Send the whole file, only whole functions or classes \
+            (they replace the ones of the same name), or SEARCH/REPLACE blocks
+            """))
+    }
+
+    /// An unnamed whole-file block that is plainly one workspace file: a near-complete copy of it,
+    /// or whole definitions that only it has.
+    func recognise(_ edit: ProposedEdit, scope: EditScope) async -> (edit: ProposedEdit, path: String)? {
+        guard case .write(let content) = edit.change, let files, scope.knownPaths.count <= 50 else { return nil }
+        let candidates = scope.knownPaths.filter { !scope.isProtected($0) }.sorted()
+        var matches: [String] = []
+        for (path, text) in await files.contents(of: candidates) {
+            guard let text, !text.isEmpty else { continue }
+            let copy = SnippetMerge.overlap(content, with: text) >= 0.6
+                && Double(Self.nonBlankLines(content)) >= Double(Self.nonBlankLines(text)) * 0.6
+            if copy || SnippetMerge.merge(content, into: text) != nil { matches.append(path) }
+        }
+        guard matches.count == 1, let path = matches.first else { return nil }
+        var named = edit
+        named.path = path
+        named.naming = .inferred
+        return (named, path)
+    }
+
+    static func nonBlankLines(_ text: String) -> Int {
+        text.split(separator: "\n").filter { !$0.trimmed.isEmpty }.count
     }
 
     /// Arguments shown to the judge: the path and size of a written file (its text is in the answer).

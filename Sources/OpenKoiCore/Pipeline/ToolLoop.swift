@@ -21,6 +21,10 @@ struct ToolLoop: Sendable {
     var temperature = 0.7
     /// Ask the provider for token log probabilities (to skip judging a confident trivial answer).
     var wantsConfidence = false
+    /// Sequences that end the model's reply (the start of a protected file's block).
+    var stopSequences: [String] = []
+    /// Read tool calls the model writes as JSON text (off when every file is already in the prompt).
+    var textCalls = true
 
     /// What the loop observed about the model's tool-calling style.
     struct Observation: Sendable {
@@ -48,7 +52,7 @@ struct ToolLoop: Sendable {
                 model: binding.model, system: system, messages: state.messages,
                 tools: toolsAvailable && style == .native ? definitions : [],
                 maxTokens: min(policy.maxOutputTokens, binding.maxOutputTokens ?? .max), temperature: temperature,
-                logprobs: wantsConfidence)
+                logprobs: wantsConfidence, stop: stopSequences)
             let response: ChatResponse
             do {
                 let iteration = self.iteration
@@ -80,7 +84,7 @@ struct ToolLoop: Sendable {
 
             var calls = response.toolCalls
             let native = !calls.isEmpty
-            if calls.isEmpty, toolsAvailable {
+            if calls.isEmpty, toolsAvailable, textCalls || style == .native {
                 calls = ToolCallExtractor.calls(in: response.content, tools: definitions, round: round)
             }
             observation.nativeCalls = observation.nativeCalls || native
@@ -215,12 +219,21 @@ struct ToolLoop: Sendable {
     }
 }
 
-/// Which files an attempt's edit blocks may name without an explicit `### FILE:` heading.
+/// Which files an attempt's edit blocks may name without an explicit `### FILE:` heading, and
+/// which they may not touch at all.
 struct EditScope: Sendable {
     /// Files the workspace has.
     var knownPaths: Set<String>
     /// Files the task names.
     var mentionedPaths: Set<String>
+    /// Existing test files, when the task does not ask for test changes. Models re-emit the test
+    /// file with their fix; that block is skipped quietly (the tool box would refuse it anyway),
+    /// without asking the model to repair it.
+    var protectedPaths: Set<String> = []
+
+    func isProtected(_ path: String) -> Bool {
+        protectedPaths.contains(path.hasPrefix("./") ? String(path.dropFirst(2)) : path)
+    }
 
     func allowsInferred(_ path: String) -> Bool {
         let plain = path.hasPrefix("./") ? String(path.dropFirst(2)) : path

@@ -7,9 +7,14 @@ enum ExecutorPrompt {
         you verify what you claim, and you say plainly when you are unsure. Be direct and concise.
         """
 
+    /// - Parameter textTools: in the text style, offer the non-edit tools as JSON calls (only when
+    ///   the first message does not already show every file: small models otherwise spend their
+    ///   attempt re-reading what they were given).
+    ///   - examplePath: the file the edit-format example names (small models copy a placeholder
+    ///     such as `path/to/file.py` literally, so it is a real file of the task).
     static func system(
         task: TaskSpec, plan: Plan, tools: [ToolDefinition], style: ToolCallStyle, identity: String,
-        protectsTests: Bool
+        protectsTests: Bool, textTools: Bool = true, examplePath: String = "app.py"
     ) -> String {
         var text = "# Identity\n\(identity)\n\n# Task\n\(task.description)\n"
         if !plan.skipped, !plan.steps.isEmpty {
@@ -28,7 +33,7 @@ enum ExecutorPrompt {
             text += "\n# Tools\nWhen the task needs it, use these tools to inspect or change files and run commands: "
             text += tools.map(\.name).joined(separator: ", ") + ".\n"
         case .text:
-            text += textFormat(tools: tools)
+            text += textFormat(tools: textTools ? tools : [], examplePath: examplePath)
         }
         if protectsTests { text += "\nDo not change existing test files; make the code pass them." }
         // Agents that act through tools tend to close with "done"; the reply is what the user gets.
@@ -37,17 +42,20 @@ enum ExecutorPrompt {
     }
 
     /// For models that write tools as text: the edit formats they produce best, and one JSON form for the rest.
-    static func textFormat(tools: [ToolDefinition]) -> String {
+    static func textFormat(tools: [ToolDefinition], examplePath: String) -> String {
+        let fence = "```" + language(of: examplePath)
         var text = """
 
             # Changing files
-            To create or change a file, reply with the whole file:
-            ### FILE: path/to/file.py
-            ```python
+            To create or change a file, reply with the whole file (only the files you change):
+            ### FILE: \(examplePath)
+            \(fence)
             <complete new content>
             ```
-            For a small change in a long file, use a SEARCH/REPLACE block; SEARCH copies the file's lines exactly:
-            ### FILE: path/to/file.py
+            To change part of a long file, reply with only the functions or classes you change, each one \
+            whole, under its ### FILE: line (they replace the ones of the same name), or with a SEARCH/REPLACE \
+            block; SEARCH copies the file's lines exactly:
+            ### FILE: \(examplePath)
             <<<<<<< SEARCH
             <lines to replace>
             =======
@@ -63,14 +71,35 @@ enum ExecutorPrompt {
         return text
     }
 
-    /// The first message: the task, and the workspace as it was before the first attempt.
-    static func firstMessage(task: TaskSpec, snapshot: WorkspaceSnapshot?) -> String {
+    /// The file to name in the edit-format example: one the task must create or names, else the
+    /// first source file shown.
+    static func examplePath(intentPaths: [String], snapshot: WorkspaceSnapshot?, tests: Set<String>) -> String {
+        let candidates = intentPaths + (snapshot?.contents.map(\.path) ?? [])
+        return candidates.first { !tests.contains($0) && !$0.hasSuffix(".ini") && FileNaming.looksLikePath($0) } ?? "app.py"
+    }
+
+    /// The first message: the task, and the workspace as it was before the first attempt. Test
+    /// files are shown apart, under a heading of their own, and files with next to nothing in them
+    /// are only listed: small models copy every `### FILE:` block they are shown back into their
+    /// reply, which costs output tokens (~16 a second on 2 cores) and changes nothing.
+    static func firstMessage(task: TaskSpec, snapshot: WorkspaceSnapshot?, protectsTests: Bool) -> String {
         guard let snapshot, !snapshot.isEmpty else { return task.description }
         var text = task.description + "\n\n# Workspace\nFiles: " + snapshot.files.joined(separator: ", ")
         if snapshot.unlisted > 0 { text += " (and \(snapshot.unlisted) more)" }
         text += "\n"
-        for file in snapshot.contents { text += "\n" + fenced(path: file.path, text: file.text) + "\n" }
-        if snapshot.contents.count < snapshot.files.count, !snapshot.contents.isEmpty {
+        let shown = snapshot.contents.filter { $0.text.trimmed.count > 20 }
+        let tests = Set(snapshot.testFiles)
+        for file in shown where !tests.contains(file.path) {
+            text += "\n" + fenced(path: file.path, text: file.text) + "\n"
+        }
+        let testFiles = shown.filter { tests.contains($0.path) }
+        if !testFiles.isEmpty {
+            text += protectsTests ? "\n\(testsHeading)\n" : "\n# Tests\n"
+            for file in testFiles {
+                text += "\n\(file.path):\n" + fence(file.text, language: language(of: file.path)) + "\n"
+            }
+        }
+        if shown.count < snapshot.files.count, !shown.isEmpty {
             text += "\nFiles not shown can be read with read_file.\n"
         }
         return text
@@ -79,9 +108,9 @@ enum ExecutorPrompt {
     /// Messages for an iteration: the task, and from the second iteration on the attempt to build
     /// on (the best so far) and its review.
     static func messages(
-        task: TaskSpec, snapshot: WorkspaceSnapshot?, refine: RefineContext?, style: ToolCallStyle
+        task: TaskSpec, snapshot: WorkspaceSnapshot?, refine: RefineContext?, style: ToolCallStyle, protectsTests: Bool
     ) -> [ChatMessage] {
-        let first = ChatMessage.user(firstMessage(task: task, snapshot: snapshot))
+        let first = ChatMessage.user(firstMessage(task: task, snapshot: snapshot, protectsTests: protectsTests))
         guard let refine else { return [first] }
         return [first, .assistant(clip(refine.base.output, limit: 6000)), .user(review(refine, style: style))]
     }
@@ -89,18 +118,20 @@ enum ExecutorPrompt {
     /// The review of the attempt being built on: test results, the judge's notes, the files as they are now.
     static func review(_ refine: RefineContext, style: ToolCallStyle) -> String {
         let verdict = refine.base.verdict
-        var text = "Review of your attempt above"
-        if let score = refine.base.score { text += " (score \(BudgetMeter.fixed(score, decimals: 2)))" }
-        text += ".\n"
-        if refine.repeatedAnswer {
+        var text = ""
+        if refine.unchanged {
+            text += "Your last reply changed no file, so the code is as wrong as before. Change it this time.\n"
+        } else if refine.repeatedAnswer {
             text += "Your last two answers were identical; change the answer to address this review.\n"
         }
         if let discarded = refine.discarded {
-            text += "A later attempt (iteration \(discarded.number)) was worse, so it was undone; improve on the attempt above instead.\n"
+            text += "Your last attempt (iteration \(discarded.number)) was no better than the one above, so it was undone.\n"
         }
         if let tests = verdict?.tests {
-            text += "\nTests (`\(tests.command)`): \(tests.passed) passed, \(tests.failed) failed"
+            text += "Tests (`\(tests.command)`): \(tests.passed) passed, \(tests.failed) failed"
             text += tests.succeeded ? " — all pass.\n" : ".\n"
+        } else if let score = refine.base.score {
+            text += "Review of your answer above (score \(BudgetMeter.fixed(score, decimals: 2))).\n"
         }
         let objective = verdict?.findings.filter { $0.dimension == "tests" || $0.dimension == "files" } ?? []
         for finding in objective.prefix(8) { text += line(for: finding) }
@@ -112,9 +143,16 @@ enum ExecutorPrompt {
         if objective.isEmpty, notes.isEmpty {
             text += "No specific problems were found; check the task once more and improve what falls short.\n"
         }
-        if !refine.currentFiles.isEmpty {
+        // Files the attempt wrote out whole are already in its answer above; the rest are shown as they are now.
+        let changed = refine.currentFiles.filter { !refine.base.output.contains($0.text.trimmed) }
+        if !changed.isEmpty {
             text += "\nThe files you changed, as they are now:\n"
-            for file in refine.currentFiles { text += "\n" + fenced(path: file.path, text: file.text) + "\n" }
+            for file in changed { text += "\n" + fenced(path: file.path, text: file.text) + "\n" }
+        }
+        if verdict?.tests.map({ !$0.succeeded }) == true {
+            let files = refine.currentFiles.map(\.path).filter { !$0.hasSuffix(".ini") && !$0.hasSuffix(".cfg") }
+            let named = files.isEmpty ? "the code" : files.map { "`\($0)`" }.joined(separator: ", ")
+            text += "\nFind what makes each assertion fail and fix \(named) so that the tests pass."
         }
         if !refine.base.usedTools, refine.currentFiles.isEmpty {
             text += "\nReply with the complete improved answer."
@@ -149,9 +187,21 @@ enum ExecutorPrompt {
 
     /// A file as `### FILE: path` and a fenced block in its language.
     static func fenced(path: String, text: String) -> String {
-        let fence = text.contains("```") ? "````" : "```"
+        "### FILE: \(path)\n" + fence(text, language: language(of: path))
+    }
+
+    static func fence(_ text: String, language: String) -> String {
+        let marker = text.contains("```") ? "````" : "```"
         let body = text.hasSuffix("\n") ? text : text + "\n"
-        return "### FILE: \(path)\n\(fence)\(language(of: path))\n\(body)\(fence)"
+        return "\(marker)\(language)\n\(body)\(marker)"
+    }
+
+    static let testsHeading = "# Tests (read-only: make the code pass them)"
+
+    /// Stop sequences that end a reply as soon as it starts copying the protected tests back.
+    static func stopSequences(protecting testFiles: [String]) -> [String] {
+        guard !testFiles.isEmpty else { return [] }
+        return [testsHeading] + testFiles.flatMap { ["### FILE: \($0)", "\n\($0):\n```"] }
     }
 
     static func language(of path: String) -> String {
@@ -180,4 +230,6 @@ struct RefineContext: Sendable {
     var currentFiles: [WorkspaceSnapshot.FileText]
     /// The last two answers were the same.
     var repeatedAnswer = false
+    /// The last attempt acted on files but left them as they were.
+    var unchanged = false
 }

@@ -32,8 +32,9 @@ enum JudgePrompt {
             text += "\n# Files the agent changed, as they are now\n"
             for file in changedFiles { text += ExecutorPrompt.fenced(path: file.path, text: file.text) + "\n" }
         }
-        let answerLimit = changedFiles.isEmpty ? 12_000 : 3_000
-        text += "\n# Answer to review\n\(ExecutorPrompt.clip(output, limit: answerLimit))\n\n# Reply format\n"
+        // The files are shown as they are now; the answer's copies of them would only repeat them.
+        let answer = changedFiles.isEmpty ? output : withoutCodeBlocks(output)
+        text += "\n# Answer to review\n\(ExecutorPrompt.clip(answer, limit: changedFiles.isEmpty ? 12_000 : 3_000))\n\n# Reply format\n"
         text += "List only real problems as findings, with evidence; an empty list is fine when there are none.\n"
         let example = rubric.dimensions.map { "\"\($0.name)\": <score from 0.0 to 1.0>" }.joined(separator: ", ")
         text += """
@@ -74,6 +75,26 @@ enum JudgePrompt {
             ],
             "required": ["scores", "findings"],
         ]
+    }
+
+    /// The text with each fenced block replaced by a one-line note.
+    static func withoutCodeBlocks(_ text: String) -> String {
+        var lines: [String] = []
+        var fence: Fence?
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
+            if let open = fence {
+                if open.closingIndex(in: [line], after: -1) != nil { fence = nil }
+                continue
+            }
+            if let opening = Fence(opening: line) {
+                fence = opening
+                lines.append("[code block: its result is in the files above]")
+                continue
+            }
+            lines.append(line)
+        }
+        let joined = lines.joined(separator: "\n").trimmed
+        return joined.isEmpty ? "(the answer was only the file changes above)" : joined
     }
 
     static let retry = "That reply could not be read. Reply with only the JSON object in the format given, no other text."

@@ -29,6 +29,10 @@ enum OpenAIRequestBody {
         }
         if structuredOutput, request.logprobs, family.acceptsTemperature { body["logprobs"] = true }
         if llamaCpp { body["cache_prompt"] = true }
+        // OpenAI takes at most 4 stop sequences; llama.cpp takes any number. Reasoning models take none.
+        if !request.stop.isEmpty, family.acceptsTemperature {
+            body["stop"] = .array((llamaCpp ? request.stop : Array(request.stop.prefix(4))).map { .string($0) })
+        }
         return .object(body)
     }
 

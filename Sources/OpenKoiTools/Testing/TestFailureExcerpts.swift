@@ -5,7 +5,7 @@ import OpenKoiCore
 /// Formats: pytest (`____ name ____` sections with `>` and `E` lines), go test (`--- FAIL:` and
 /// the indented lines after it), cargo (`---- name stdout ----` blocks).
 enum TestFailureExcerpts {
-    static let maxLines = 10
+    static let maxLines = 8
 
     static func excerpts(output: String, failures: [String]) -> [String: String] {
         guard !failures.isEmpty else { return [:] }
@@ -30,9 +30,11 @@ enum TestFailureExcerpts {
         var sections: [String: String] = [:]
         var current: String?
         var collected: [String] = []
+        var diffStarted = false
         func flush() {
             if let current, !collected.isEmpty { sections[current] = collected.joined(separator: "\n") }
             collected = []
+            diffStarted = false
         }
         for line in lines {
             let trimmed = line.trimmed
@@ -49,6 +51,9 @@ enum TestFailureExcerpts {
                 continue
             }
             guard current != nil, collected.count < maxLines else { continue }
+            // pytest's "Full diff" repeats both sides element by element: the lines above say it already.
+            if line.hasPrefix("E"), line.contains("Full diff:") || line.contains("Use -v to get") { diffStarted = true }
+            if line.hasPrefix("E"), diffStarted || line.dropFirst().trimmed.isEmpty { continue }
             if line.hasPrefix(">") || line.hasPrefix("E ") || line.hasPrefix("E\t") {
                 collected.append(String(line))
             } else if line.contains(".py:"), line.hasSuffix("Error") || line.contains("Error") {
