@@ -1,4 +1,5 @@
 @testable import OpenKoiCore
+import OpenKoiTesting
 import Testing
 
 struct EditBlockParserTests {
@@ -141,5 +142,30 @@ struct TaskIntentTests {
         #expect(TaskIntent("Update the tests after the rename").allowsTestChanges)
         #expect(!TaskIntent("Make the failing test pass").allowsTestChanges)
         #expect(!TaskIntent("Fix the failing test in test_parser.py").allowsTestChanges, "fixing a failing test means fixing the code")
+    }
+}
+
+struct RepetitionTests {
+    @Test func aFileBlockWrittenAgainIsCutAtItsSecondHeading() throws {
+        let block = "### FILE: rle.py\n```python\ndef decode(s):\n    return s\n```\n\n"
+        let text = block + block + "### FILE: rle.py\n```python\ndef dec"
+        let cut = try #require(Repetition.cut(text))
+        #expect(String(text[..<cut]) == block)
+        #expect(Repetition.cut(block + "### FILE: other.py\n```python\nx = 1\n```\n") == nil, "another file is fine")
+        #expect(Repetition.cut("### FILE: a.md\n````markdown\n### FILE: a.md\n````\n") == nil, "headings inside a fence do not count")
+    }
+
+    @Test func aLineRepeatedOverAndOverIsCut() throws {
+        let text = "Answer:\n" + String(repeating: "return None\n", count: 30)
+        let cut = try #require(Repetition.cut(text))
+        #expect(text[..<cut].components(separatedBy: "return None").count - 1 == Repetition.repeatedLines - 1)
+    }
+
+    @Test func aStreamCutEarlyEndsWithAStopAndCountsItsTokens() async throws {
+        let model = ScriptedModel(replies: [.text("### FILE: a.py\n```python\nx = 1\n```\n### FILE: a.py\n```python\nx = 1\n```\n")])
+        let response = try await ChatResponse.collect(model.stream(ChatRequest(model: "m", messages: [.user("hi")])), cut: Repetition.cut)
+        #expect(response.content == "### FILE: a.py\n```python\nx = 1\n```\n")
+        #expect(response.stopReason == .stopSequence)
+        #expect(response.usage.outputTokens > 0)
     }
 }

@@ -57,7 +57,9 @@ struct Run: ParsableCommand {
 /// Runs the task with progress and state observers, prints the result, returns the exit code.
 func execute(session: Session, spec: TaskSpec, quiet: Bool, json: Bool) async -> Int32 {
     let bus = EventBus()
-    let progress = quiet || json ? nil : bus.subscribe(buffering: .bufferingNewest(4096))
+    // `--json` keeps stderr quiet unless the log level asks for more (scripts that keep a log).
+    let showProgress = !quiet && (!json || session.config.logLevel >= .info)
+    let progress = showProgress ? bus.subscribe(buffering: .bufferingNewest(4096)) : nil
     let state = bus.subscribe()
     let pipeline = Pipeline(configuration: session.pipelineConfiguration(concurrency: 1), services: session.services(events: bus))
     let renderer = ProgressRenderer(streamOutput: StandardStreams.stderrIsTerminal)

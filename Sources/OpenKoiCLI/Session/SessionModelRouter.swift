@@ -51,11 +51,11 @@ actor SessionModelRouter: ModelRouter {
         })
         let local = PricingTable.localProviders.contains(providerID)
         // Local servers: the context of one llama.cpp slot (start.sh serves 8192 per slot for the
-        // coder model), and enough output for a whole small file without rambling to the limit.
+        // coder model), and enough output for a whole 150-line file without rambling to the limit.
         let binding = ModelBinding(
             provider: provider, model: resolved.model, pricing: PricingTable.pricing(provider: providerID, model: resolved.model),
             contextWindow: ModelCatalog.info(provider: providerID, model: resolved.model)?.contextWindow ?? (local ? 8192 : nil),
-            maxOutputTokens: local ? 2048 : nil)
+            maxOutputTokens: local ? 1536 : nil)
         return binding
     }
 }

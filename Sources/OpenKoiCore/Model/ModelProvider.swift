@@ -19,8 +19,11 @@ extension ModelProvider {
 
 extension ChatResponse {
     /// Folds a stream into one response; `onText` sees each text delta as it arrives.
+    /// - Parameter cut: given the text so far, where to end the reply early (the stream is then
+    ///   abandoned, which cancels the transfer); the reply stops with `.stopSequence`.
     public static func collect(
-        _ events: AsyncThrowingStream<ChatStreamEvent, any Error>, onText: (String) -> Void = { _ in }
+        _ events: AsyncThrowingStream<ChatStreamEvent, any Error>, onText: (String) -> Void = { _ in },
+        cut: ((String) -> String.Index?)? = nil
     ) async throws -> ChatResponse {
         var response = ChatResponse(content: "", stopReason: .unknown)
         for try await event in events {
@@ -28,6 +31,13 @@ extension ChatResponse {
             case .textDelta(let text):
                 response.content += text
                 onText(text)
+                if let cut, let end = cut(response.content) {
+                    response.content = String(response.content[..<end])
+                    response.stopReason = .stopSequence
+                    // The usage event never comes: estimate the output at ~4 bytes a token for the budget.
+                    if response.usage.outputTokens == 0 { response.usage.outputTokens = response.content.utf8.count / 4 }
+                    return response
+                }
             case .toolCall(let call): response.toolCalls.append(call)
             case .usage(let usage): response.usage.merge(usage)
             case .logprobs(let values): response.logprobs += values

@@ -37,7 +37,10 @@ actor Executor {
         if let files, run.snapshot == nil {
             run.snapshot = await files.snapshot(characterBudget: budget, mentioned: run.intent.mentionedPaths)
         }
-        let refine = await refineContext(&run, files: files, budget: budget / 2)
+        var refine = await refineContext(&run, files: files, budget: budget / 2)
+        if style == .text, refine != nil, let files {
+            refine?.currentSnapshot = await files.snapshot(characterBudget: budget, mentioned: run.intent.mentionedPaths)
+        }
         let protectsTests = !run.intent.allowsTestChanges && !tools.definitions.isEmpty
         let shownInFull = run.snapshot.map { !$0.isEmpty && $0.unlisted == 0 && $0.contents.count == $0.files.count } ?? false
         let system = ExecutorPrompt.system(
@@ -58,9 +61,10 @@ actor Executor {
                 knownPaths: Set(run.snapshot?.files ?? []), mentionedPaths: Set(run.intent.mentionedPaths),
                 protectedPaths: protectsTests ? Set(run.snapshot?.testFiles ?? []) : [])
         }
-        // Close to greedy for a first attempt (what a one-shot request would do); warmer when a
-        // refinement must find something different, and warmer still after an attempt changed nothing.
-        loop.temperature = iteration == 1 ? 0.2 : (refine?.unchanged == true || refine?.repeatedAnswer == true ? 0.9 : 0.6)
+        // Greedy for the first attempt — what one request would get, and the same every time, so a
+        // run with more iterations starts from the same answer — warmer when a refinement must find
+        // something different, warmer still after an attempt changed nothing.
+        loop.temperature = iteration == 1 ? 0 : (refine?.unchanged == true || refine?.repeatedAnswer == true ? 1.0 : 0.8)
         loop.wantsConfidence = run.isTrivial
         loop.textCalls = !shownInFull
         if protectsTests, style == .text {

@@ -58,9 +58,11 @@ struct ToolLoop: Sendable {
                 let iteration = self.iteration
                 let taskID = self.taskID
                 let events = self.events
-                response = try await ChatResponse.collect(binding.provider.stream(request)) { text in
-                    events.publish(TaskEvent(taskID: taskID, kind: .outputDelta(iteration: iteration, text: text)))
-                }
+                response = try await ChatResponse.collect(
+                    binding.provider.stream(request),
+                    onText: { text in
+                        events.publish(TaskEvent(taskID: taskID, kind: .outputDelta(iteration: iteration, text: text)))
+                    }, cut: Repetition.cut)
                 state.prunedThisCall = false
             } catch let error as ProviderError where error.kind == .contextOverflow && !state.prunedThisCall {
                 let pruned = ContextPruner.prune(state.messages)

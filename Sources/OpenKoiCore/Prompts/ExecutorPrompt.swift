@@ -91,6 +91,12 @@ enum ExecutorPrompt {
         let tests = Set(snapshot.testFiles)
         for file in shown where !tests.contains(file.path) {
             text += "\n" + fenced(path: file.path, text: file.text) + "\n"
+            let lines = file.text.split(separator: "\n", omittingEmptySubsequences: false).count
+            if lines > longFileLines {
+                // Written out whole, a long file costs minutes of output on a small local model.
+                text += "(\(file.path) has \(lines) lines: change it with SEARCH/REPLACE blocks or whole functions, "
+                text += "not by writing out the whole file.)\n"
+            }
         }
         let testFiles = shown.filter { tests.contains($0.path) }
         if !testFiles.isEmpty {
@@ -99,7 +105,7 @@ enum ExecutorPrompt {
                 text += "\n\(file.path):\n" + fence(file.text, language: language(of: file.path)) + "\n"
             }
         }
-        if shown.count < snapshot.files.count, !shown.isEmpty {
+        if snapshot.contents.count < snapshot.files.count, !shown.isEmpty {
             text += "\nFiles not shown can be read with read_file.\n"
         }
         return text
@@ -112,11 +118,20 @@ enum ExecutorPrompt {
     ) -> [ChatMessage] {
         let first = ChatMessage.user(firstMessage(task: task, snapshot: snapshot, protectsTests: protectsTests))
         guard let refine else { return [first] }
+        if style == .text, let current = refine.currentSnapshot {
+            // Small models copy their previous turn back word for word; one fresh request with the
+            // files as they are now and what failed gets them to change the code instead.
+            let text = firstMessage(task: task, snapshot: current, protectsTests: protectsTests)
+                + "\n# Your previous attempt\nThe files above are as your last attempt left them.\n"
+                + review(refine, style: style, inline: true)
+            return [.user(text)]
+        }
         return [first, .assistant(clip(refine.base.output, limit: 6000)), .user(review(refine, style: style))]
     }
 
     /// The review of the attempt being built on: test results, the judge's notes, the files as they are now.
-    static func review(_ refine: RefineContext, style: ToolCallStyle) -> String {
+    /// - Parameter inline: the review follows the current files in one message (no answer turn above it).
+    static func review(_ refine: RefineContext, style: ToolCallStyle, inline: Bool = false) -> String {
         let verdict = refine.base.verdict
         var text = ""
         if refine.unchanged {
@@ -144,7 +159,7 @@ enum ExecutorPrompt {
             text += "No specific problems were found; check the task once more and improve what falls short.\n"
         }
         // Files the attempt wrote out whole are already in its answer above; the rest are shown as they are now.
-        let changed = refine.currentFiles.filter { !refine.base.output.contains($0.text.trimmed) }
+        let changed = inline ? [] : refine.currentFiles.filter { !refine.base.output.contains($0.text.trimmed) }
         if !changed.isEmpty {
             text += "\nThe files you changed, as they are now:\n"
             for file in changed { text += "\n" + fenced(path: file.path, text: file.text) + "\n" }
@@ -196,6 +211,9 @@ enum ExecutorPrompt {
         return "\(marker)\(language)\n\(body)\(marker)"
     }
 
+    /// Files longer than this are changed with SEARCH/REPLACE blocks or whole functions.
+    static let longFileLines = 80
+
     static let testsHeading = "# Tests (read-only: make the code pass them)"
 
     /// Stop sequences that end a reply as soon as it starts copying the protected tests back.
@@ -232,4 +250,6 @@ struct RefineContext: Sendable {
     var repeatedAnswer = false
     /// The last attempt acted on files but left them as they were.
     var unchanged = false
+    /// The workspace as it is now (after any undo), for models that get each refinement as one fresh request.
+    var currentSnapshot: WorkspaceSnapshot?
 }

@@ -53,7 +53,7 @@ enum TestFailureExcerpts {
             guard current != nil, collected.count < maxLines else { continue }
             // pytest's "Full diff" repeats both sides element by element: the lines above say it already.
             if line.hasPrefix("E"), line.contains("Full diff:") || line.contains("Use -v to get") { diffStarted = true }
-            if line.hasPrefix("E"), diffStarted || line.dropFirst().trimmed.isEmpty { continue }
+            if line.hasPrefix("E"), diffStarted || line.dropFirst().trimmed.isEmpty || isDiffLine(line) { continue }
             if line.hasPrefix(">") || line.hasPrefix("E ") || line.hasPrefix("E\t") {
                 collected.append(String(line))
             } else if line.contains(".py:"), line.hasSuffix("Error") || line.contains("Error") {
@@ -62,6 +62,14 @@ enum TestFailureExcerpts {
         }
         flush()
         return sections
+    }
+
+    /// pytest's character diff under a string comparison (`E   - $1,234.50`, `E   ?   -`): noise next
+    /// to the `assert '$1234.50' == '$1,234.50'` line above it.
+    static func isDiffLine(_ line: Substring) -> Bool {
+        let body = line.dropFirst().trimmed
+        guard let first = body.first, "-+?".contains(first) else { return false }
+        return !body.contains("where") && (body.count == 1 || body.dropFirst().first == " ")
     }
 
     /// `--- FAIL: TestX (0.00s)` and the indented lines after it.
