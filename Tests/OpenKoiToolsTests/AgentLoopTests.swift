@@ -152,3 +152,28 @@ struct ExcerptEditTests {
         #expect(recognised)
     }
 }
+
+/// A failing call repeated is answered with what the model needs to get out of it.
+struct RepeatedFailureTests {
+    @Test func theSecondIdenticalFailedEditShowsTheFileAndTheWayOut() async throws {
+        let dir = try TemporaryDirectory()
+        try dir.write("notes.txt", "alpha\nbeta\n")
+        let bad = ToolCall(id: "e", name: "edit_file", arguments: ["path": "notes.txt", "old_string": "gamma", "new_string": "delta"])
+        let write = ToolCall(id: "w", name: "write_file", arguments: ["path": "notes.txt", "content": "alpha\ndelta\n"])
+        let executor = ScriptedModel(replies: [
+            ScriptedReply(toolCalls: [bad]), ScriptedReply(toolCalls: [bad]), ScriptedReply(toolCalls: [write]), .text("Replaced beta."),
+        ])
+        var harness = AgentHarness(directory: dir, executor: executor, judge: ScriptedModel(replies: [passingVerdict]))
+        harness.styles = ["scripted": .native]
+        let (result, _) = await harness.run("Change beta to delta in notes.txt", iterations: 1)
+        #expect(result.output == "Replaced beta.", "a repeated failure is not a dead end")
+        #expect(dir.read("notes.txt") == "alpha\ndelta\n")
+        let third = try #require(executor.requests.dropFirst(2).first)
+        let answers = third.messages.filter { $0.role == .tool }.map(\.content)
+        #expect(answers.count == 2)
+        #expect(!answers[0].contains("failed twice"))
+        #expect(answers[1].contains("This edit failed twice the same way"))
+        #expect(answers[1].contains("alpha\nbeta"), "the file's current text is shown")
+        #expect(answers[1].contains("write the whole file"))
+    }
+}

@@ -10,7 +10,8 @@
 #             served as two slots of 8192 (the executor's and the judge's prompts
 #             each keep their cache)
 #   --log F   server log file (default: server-<port>.log in the model dir)
-#   --threads N  CPU threads for llama.cpp (default: the number of cores, at most 4)
+#   --threads N  CPU threads for llama.cpp (default: one per core, at most 4, for the
+#             coder model; 1 for SmolLM2, which the test suite runs beside busy test processes)
 #
 # Installs what is missing (install.sh), launches serve.py detached, and
 # returns only once GET /health answers 200, so callers can use the server
@@ -61,10 +62,15 @@ if [ "$coder" = 1 ]; then alias=qwen2.5-coder-1.5b; slots=${slots:-2}; ctx=${ctx
 else alias=smollm2-135m; slots=1; ctx=${ctx:-4096}; fi
 [[ "$ctx" =~ ^[0-9]+$ ]] || die "bad --ctx: $ctx"
 # Measured on an idle 2-core machine (Qwen2.5-Coder-1.5B): 2 threads process prompts at 59 tokens/s
-# and generate 11.6–13 tokens/s; 1 thread 30 and 6.3 (see NOTES.md).
+# and generate 11.6–13 tokens/s; 1 thread 30 and 6.3. But llama.cpp's threads spin: with the cores
+# busy (a parallel test run, a second server) 2 threads fell to ~1 token/s (see NOTES.md).
 if [ -z "$threads" ]; then
-  threads=$(nproc 2>/dev/null || echo 1)
-  [ "$threads" -gt 4 ] && threads=4
+  if [ "$coder" = 1 ]; then
+    threads=$(nproc 2>/dev/null || echo 1)
+    [ "$threads" -gt 4 ] && threads=4
+  else
+    threads=1
+  fi
 fi
 [[ "$threads" =~ ^[0-9]+$ ]] && [ "$threads" -ge 1 ] || die "bad --threads: $threads"
 base="http://127.0.0.1:$port"

@@ -1,0 +1,11 @@
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Account:
+    name: str
+    email: str
+    roles: list = field(default_factory=list)
+
+    def is_admin(self):
+        return "admin" in self.roles
