@@ -49,7 +49,8 @@ public struct BuiltinToolBox: ToolBox {
         }
         guard let tool = tools.first(where: { $0.definition.name == call.name }) else {
             let names = tools.map(\.definition.name).joined(separator: ", ")
-            return ToolOutcome(content: "Error: no tool named '\(call.name)'. Available tools: \(names).", isError: true)
+            return ToolOutcome(
+                content: "Error: no tool named '\(call.name)'. Available tools: \(names).", isError: true)
         }
         var outcome: ToolOutcome
         do throws(ToolFailure) {
@@ -120,5 +121,7 @@ enum Schema {
         ["type": "integer", "description": .string(description), "minimum": .number(Double(minimum))]
     }
     static func number(_ description: String) -> JSONValue { ["type": "number", "description": .string(description)] }
-    static func boolean(_ description: String) -> JSONValue { ["type": "boolean", "description": .string(description)] }
+    static func boolean(_ description: String) -> JSONValue {
+        ["type": "boolean", "description": .string(description)]
+    }
 }

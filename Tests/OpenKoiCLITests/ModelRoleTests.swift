@@ -14,7 +14,9 @@ struct ModelRoleTests {
             executor.shutdown()
             judge.shutdown()
         }
-        try sandbox.write("roles.toml", """
+        try sandbox.write(
+            "roles.toml",
+            """
             [models]
             evaluator = "judgehost/judge-model"
 
@@ -46,7 +48,8 @@ struct ModelRoleTests {
         let server = sandbox.root + "/fake_llama.py"
         try Data(Self.fakeServer.utf8).write(to: URL(fileURLWithPath: server))
         let script = directory + "/start.sh"
-        try Data("""
+        try Data(
+            """
             #!/bin/sh
             echo "$@" > '\(marker)'
             setsid python3 '\(server)' \(port) </dev/null >/dev/null 2>&1 &
@@ -58,9 +61,11 @@ struct ModelRoleTests {
                 except OSError:
                     time.sleep(0.05)
             sys.exit(1)'
-            """.utf8).write(to: URL(fileURLWithPath: script))
+            """.utf8
+        ).write(to: URL(fileURLWithPath: script))
         chmod(script, 0o755)
-        let launch = #"{"start": "\#(script)", "args": ["--port", "\#(port)"], "model": "tiny-local", "port": \#(port)}"#
+        let launch =
+            #"{"start": "\#(script)", "args": ["--port", "\#(port)"], "model": "tiny-local", "port": \#(port)}"#
         try Data(launch.utf8).write(to: URL(fileURLWithPath: directory + "/launch-\(port).json"))
         return (marker, pidFile)
     }
@@ -103,9 +108,11 @@ struct ModelRoleTests {
             ["What is the capital of France?"], environment: ["OPENKOI_LOCAL_BASE_URL": "http://127.0.0.1:\(port)/v1"])
         #expect(run.exitCode == 0, "\(run.transcript)")
         #expect(run.stdout.contains("Paris"))
-        #expect(run.stderr.contains("[local] starting the local model tiny-local on 127.0.0.1:\(port)"), "\(run.stderr)")
+        #expect(
+            run.stderr.contains("[local] starting the local model tiny-local on 127.0.0.1:\(port)"), "\(run.stderr)")
         let arguments = try #require(sandbox.read(fake.marker))
-        #expect(arguments.contains("--port \(port) --log \(sandbox.openkoiHome)/data/logs/local-model.log"), "\(arguments)")
+        #expect(
+            arguments.contains("--port \(port) --log \(sandbox.openkoiHome)/data/logs/local-model.log"), "\(arguments)")
     }
 
     @Test func noLocalModelIsStartedWhenAnotherProviderIsThere() async throws {

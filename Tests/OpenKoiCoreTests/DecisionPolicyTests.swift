@@ -15,7 +15,8 @@ func record(
         dimensions.append(DimensionScore(name: "tests", score: report.score, weight: 0.3))
     }
     let verdict = Verdict(dimensions: dimensions, findings: findings, objective: objective)
-    return IterationRecord(number: number, output: output ?? "answer \(number)", verdict: verdict, usage: .zero, decision: .continue)
+    return IterationRecord(
+        number: number, output: output ?? "answer \(number)", verdict: verdict, usage: .zero, decision: .continue)
 }
 
 let note = Finding(id: "F1", severity: .important, dimension: "quality", title: "Could be clearer")
@@ -40,7 +41,8 @@ struct DecisionPolicyTests {
         let records = [record(1, 0.9, tests: (2, 3)), record(2, 0.4, tests: (4, 1))]
         #expect(DecisionPolicy.bestIndex(records, margin: 0.05) == 1)
         let worse = [record(1, 0.4, tests: (4, 1)), record(2, 0.95, tests: (2, 3))]
-        #expect(DecisionPolicy.bestIndex(worse, margin: 0.05) == 0, "fewer tests passing never wins on the judge's word")
+        #expect(
+            DecisionPolicy.bestIndex(worse, margin: 0.05) == 0, "fewer tests passing never wins on the judge's word")
     }
 
     @Test func emptyAnswersAreNeverTheBest() {
@@ -49,7 +51,8 @@ struct DecisionPolicyTests {
 
     @Test func regressionIsMeasuredFromTheBestSoFarAndTwoInARowStop() {
         // 0.48 → 0.45 is within 0.2 of the previous iteration, but both are more than 0.2 below the best.
-        #expect(DecisionPolicy.decide([record(1, 0.7), record(2, 0.48), record(3, 0.45)], policy: p) == .abortRegression)
+        #expect(
+            DecisionPolicy.decide([record(1, 0.7), record(2, 0.48), record(3, 0.45)], policy: p) == .abortRegression)
         // One bad attempt is undone and retried from the best, not a reason to stop.
         #expect(DecisionPolicy.decide([record(1, 0.7), record(2, 0.45)], policy: p) == .continue)
         #expect(DecisionPolicy.decide([record(1, 0.5), record(2, 0.7), record(3, 0.45)], policy: p) == .continue)
@@ -68,7 +71,9 @@ struct DecisionPolicyTests {
     @Test func greenTestsWithoutABlockerAreAnAccept() {
         #expect(DecisionPolicy.decide([record(1, 0.4, tests: (5, 0))], policy: p) == .accept)
         #expect(DecisionPolicy.decide([record(1, 0.4, tests: (5, 0), findings: [blocker])], policy: p) == .continue)
-        #expect(DecisionPolicy.decide([record(1, 0.95, tests: (4, 1))], policy: p) == .continue, "a failing test blocks accept")
+        #expect(
+            DecisionPolicy.decide([record(1, 0.95, tests: (4, 1))], policy: p) == .continue,
+            "a failing test blocks accept")
     }
 
     @Test func plateauNeedsThreeScores() {

@@ -24,7 +24,8 @@ struct EditBlockParserTests {
     }
 
     @Test func proseAndFirstLineCommentsNameFilesByInference() throws {
-        let prose = EditBlockParser.edits(in: "Here is the updated `src/app.py` with the fix:\n\n```python\nx = 1\ny = 2\n```\n")
+        let prose = EditBlockParser.edits(
+            in: "Here is the updated `src/app.py` with the fix:\n\n```python\nx = 1\ny = 2\n```\n")
         #expect(prose.first?.path == "src/app.py")
         #expect(prose.first?.naming == .inferred)
         let comment = EditBlockParser.edits(in: "```python\n# stack.py\nclass Stack:\n    pass\n```")
@@ -41,7 +42,9 @@ struct EditBlockParserTests {
         #expect(unnamed.first?.path == nil)
         #expect(unnamed.first?.toolCall(id: "x") == nil)
         #expect(EditBlockParser.edits(in: "Run:\n```sh\npytest -q\nls\n```").isEmpty)
-        #expect(EditBlockParser.edits(in: "```json\n{\"name\": \"read_file\", \"arguments\": {\"path\": \"a\"}}\n```").isEmpty)
+        #expect(
+            EditBlockParser.edits(in: "```json\n{\"name\": \"read_file\", \"arguments\": {\"path\": \"a\"}}\n```")
+                .isEmpty)
         #expect(EditBlockParser.edits(in: "The capital of France is Paris.").isEmpty)
     }
 
@@ -68,10 +71,13 @@ struct EditBlockParserTests {
         let edits = EditBlockParser.edits(in: reply)
         try #require(edits.count == 2)
         #expect(edits.allSatisfy { $0.path == "util.py" && $0.format == .searchReplace })
-        #expect(edits[0].change == .replace(
-            search: "def is_leap(y):\n    return y % 4 == 0",
-            replace: "def is_leap(y):\n    return y % 4 == 0 and (y % 100 != 0 or y % 400 == 0)"))
-        #expect(edits[1].change == .replace(search: "VERSION = 1", replace: "VERSION = 2"), "the file name carries over")
+        #expect(
+            edits[0].change
+                == .replace(
+                    search: "def is_leap(y):\n    return y % 4 == 0",
+                    replace: "def is_leap(y):\n    return y % 4 == 0 and (y % 100 != 0 or y % 400 == 0)"))
+        #expect(
+            edits[1].change == .replace(search: "VERSION = 1", replace: "VERSION = 2"), "the file name carries over")
         let call = try #require(edits[1].toolCall(id: "e1"))
         #expect(call.name == "edit_file")
         #expect(call.arguments["old_string"]?.stringValue == "VERSION = 1")
@@ -101,9 +107,11 @@ struct EditBlockParserTests {
         try #require(edits.count == 1)
         #expect(edits[0].path == "calc.py")
         #expect(edits[0].format == .unifiedDiff)
-        #expect(edits[0].change == .replace(
-            search: "def add(a, b):\n    return a - b\n\ndef sub(a, b):",
-            replace: "def add(a, b):\n    return a + b\n\ndef sub(a, b):"))
+        #expect(
+            edits[0].change
+                == .replace(
+                    search: "def add(a, b):\n    return a - b\n\ndef sub(a, b):",
+                    replace: "def add(a, b):\n    return a + b\n\ndef sub(a, b):"))
     }
 
     @Test func aDiffFromDevNullCreatesAFileAndBareDiffsAreFound() throws {
@@ -119,7 +127,8 @@ struct EditBlockParserTests {
     @Test func aBlockCutOffByTheOutputLimitIsNotApplied() {
         let reply = "### FILE: big.py\n```python\ndef a():\n    pass\ndef b("
         #expect(EditBlockParser.edits(in: reply, truncated: true).first?.problem?.contains("cut off") == true)
-        #expect(EditBlockParser.edits(in: reply, truncated: false).first?.problem == nil, "the model ended without closing")
+        #expect(
+            EditBlockParser.edits(in: reply, truncated: false).first?.problem == nil, "the model ended without closing")
     }
 
     @Test func namesThatAreNotPaths() {
@@ -141,7 +150,9 @@ struct TaskIntentTests {
         #expect(TaskIntent("Add a test for the empty input to test_parser.py").allowsTestChanges)
         #expect(TaskIntent("Update the tests after the rename").allowsTestChanges)
         #expect(!TaskIntent("Make the failing test pass").allowsTestChanges)
-        #expect(!TaskIntent("Fix the failing test in test_parser.py").allowsTestChanges, "fixing a failing test means fixing the code")
+        #expect(
+            !TaskIntent("Fix the failing test in test_parser.py").allowsTestChanges,
+            "fixing a failing test means fixing the code")
     }
 }
 
@@ -152,7 +163,9 @@ struct RepetitionTests {
         let cut = try #require(Repetition.cut(text))
         #expect(String(text[..<cut]) == block)
         #expect(Repetition.cut(block + "### FILE: other.py\n```python\nx = 1\n```\n") == nil, "another file is fine")
-        #expect(Repetition.cut("### FILE: a.md\n````markdown\n### FILE: a.md\n````\n") == nil, "headings inside a fence do not count")
+        #expect(
+            Repetition.cut("### FILE: a.md\n````markdown\n### FILE: a.md\n````\n") == nil,
+            "headings inside a fence do not count")
     }
 
     @Test func aLineRepeatedOverAndOverIsCut() throws {
@@ -162,8 +175,11 @@ struct RepetitionTests {
     }
 
     @Test func aStreamCutEarlyEndsWithAStopAndCountsItsTokens() async throws {
-        let model = ScriptedModel(replies: [.text("### FILE: a.py\n```python\nx = 1\n```\n### FILE: a.py\n```python\nx = 1\n```\n")])
-        let response = try await ChatResponse.collect(model.stream(ChatRequest(model: "m", messages: [.user("hi")])), cut: Repetition.cut)
+        let model = ScriptedModel(replies: [
+            .text("### FILE: a.py\n```python\nx = 1\n```\n### FILE: a.py\n```python\nx = 1\n```\n")
+        ])
+        let response = try await ChatResponse.collect(
+            model.stream(ChatRequest(model: "m", messages: [.user("hi")])), cut: Repetition.cut)
         #expect(response.content == "### FILE: a.py\n```python\nx = 1\n```\n")
         #expect(response.stopReason == .stopSequence)
         #expect(response.usage.outputTokens > 0)

@@ -8,15 +8,21 @@ struct JudgeTrustTests {
     let paris = "The capital of France is Paris."
 
     func judgeReply(_ scores: [String: Double], findings: [(String, String)]) -> ScriptedReply {
-        let items: [JSONValue] = findings.map { ["severity": "blocker", "title": .string($0.0), "description": .string($0.1)] }
-        return .text(JSONValue.object(["scores": .object(scores.mapValues { .number($0) }), "findings": .array(items)]).jsonString)
+        let items: [JSONValue] = findings.map {
+            ["severity": "blocker", "title": .string($0.0), "description": .string($0.1)]
+        }
+        return .text(
+            JSONValue.object(["scores": .object(scores.mapValues { .number($0) }), "findings": .array(items)])
+                .jsonString)
     }
 
     @Test func aJudgeThatScoresZeroAndQuotesTheAnswerIsDegenerate() async throws {
         // What the 135M model did: 0.00 everywhere, findings that repeat the answer.
-        let judge = ScriptedModel(replies: [judgeReply(
-            ["relevance": 0, "quality": 0, "completeness": 0],
-            findings: [("The capital of France is Paris.", ""), ("capital of France is Paris", "")])])
+        let judge = ScriptedModel(replies: [
+            judgeReply(
+                ["relevance": 0, "quality": 0, "completeness": 0],
+                findings: [("The capital of France is Paris.", ""), ("capital of France is Paris", "")])
+        ])
         let executor = ScriptedModel(replies: [.text(paris), .text("The answer is not a valid answer.")])
         let harness = PipelineHarness(executor: executor, judge: judge)
         let (result, events) = await harness.run(TaskSpec(description: trivialTask, policy: policy(3)))
@@ -24,11 +30,15 @@ struct JudgeTrustTests {
         #expect(result.decision == .unscored)
         #expect(executor.callCount == 1, "no refinement on a degenerate verdict")
         #expect(result.judgeProblems.first?.contains("repeats the answer") == true, "\(result.judgeProblems)")
-        #expect(events.contains { if case .notice(_, .judgeProblem(let p)) = $0.kind { return p.kind == .degenerate }; return false })
+        #expect(
+            events.contains {
+                if case .notice(_, .judgeProblem(let p)) = $0.kind { return p.kind == .degenerate }; return false
+            })
     }
 
     @Test func theSameUniformScoreForEveryAttemptIsDegenerate() async throws {
-        let reply = judgeReply(["relevance": 0.6, "quality": 0.6, "completeness": 0.6], findings: [("Too short", "Add detail.")])
+        let reply = judgeReply(
+            ["relevance": 0.6, "quality": 0.6, "completeness": 0.6], findings: [("Too short", "Add detail.")])
         let executor = ScriptedModel(replies: [.text("first answer"), .text("second answer"), .text("third")])
         let harness = PipelineHarness(executor: executor, judge: ScriptedModel(replies: [reply]))
         let (result, _) = await harness.run(TaskSpec(description: trivialTask, policy: policy(3)))
@@ -40,15 +50,20 @@ struct JudgeTrustTests {
 
     @Test func scoresOutsideTheScaleAreDegenerate() async throws {
         let reply = judgeReply(["relevance": 0.9, "quality": -3, "completeness": 0.8], findings: [])
-        let harness = PipelineHarness(executor: ScriptedModel(replies: [.text(paris)]), judge: ScriptedModel(replies: [reply]))
+        let harness = PipelineHarness(
+            executor: ScriptedModel(replies: [.text(paris)]), judge: ScriptedModel(replies: [reply]))
         let (result, _) = await harness.run(TaskSpec(description: trivialTask, policy: policy(3)))
         #expect(result.decision == .unscored)
-        #expect(result.judgeProblems.first?.contains("outside the 0–1 scale (quality)") == true, "\(result.judgeProblems)")
+        #expect(
+            result.judgeProblems.first?.contains("outside the 0–1 scale (quality)") == true, "\(result.judgeProblems)")
     }
 
     @Test func judgeFailuresStopRefiningAndNeverReachTheExecutor() async throws {
         let judge = ScriptedModel { _, n in
-            if n == 0 { return ScriptedReply.verdict(["quality": 0.4], findings: [(severity: "important", title: "Name the river too")]) }
+            if n == 0 {
+                return ScriptedReply.verdict(
+                    ["quality": 0.4], findings: [(severity: "important", title: "Name the river too")])
+            }
             throw ProviderError(.http(status: 500), provider: "judge", message: "HTTP 500: judge overloaded")
         }
         let executor = ScriptedModel(replies: [.text("Paris"), .text("Paris, on the Seine"), .text("never")])
@@ -66,18 +81,26 @@ struct JudgeTrustTests {
     @Test func findingsThatEchoOrDuplicateAreDroppedAndCounted() async throws {
         let reply = judgeReply(
             ["relevance": 0.5, "quality": 0.4, "completeness": 0.3],
-            findings: [("Missing the population", "Say how many people live there."), ("missing the population!", ""),
-                       ("Paris is the capital of France and", "")])
-        let executor = ScriptedModel(replies: [.text("Paris is the capital of France and its largest city."), .text("ok")])
-        let harness = PipelineHarness(executor: executor, judge: ScriptedModel(replies: [reply, .verdict(["quality": 0.95])]))
+            findings: [
+                ("Missing the population", "Say how many people live there."), ("missing the population!", ""),
+                ("Paris is the capital of France and", ""),
+            ])
+        let executor = ScriptedModel(replies: [
+            .text("Paris is the capital of France and its largest city."), .text("ok"),
+        ])
+        let harness = PipelineHarness(
+            executor: executor, judge: ScriptedModel(replies: [reply, .verdict(["quality": 0.95])]))
         let (_, events) = await harness.run(TaskSpec(description: trivialTask, policy: policy(3)))
         let review = executor.requests.last?.messages.last?.content ?? ""
         #expect(review.contains("Missing the population"))
         #expect(!review.contains("Paris is the capital of France and"))
-        #expect(events.contains {
-            if case .notice(_, .findingsDropped(let dropped)) = $0.kind { return dropped.echoes == 1 && dropped.duplicates == 1 }
-            return false
-        })
+        #expect(
+            events.contains {
+                if case .notice(_, .findingsDropped(let dropped)) = $0.kind {
+                    return dropped.echoes == 1 && dropped.duplicates == 1
+                }
+                return false
+            })
     }
 
     @Test func aConfidentShortAnswerToATrivialQuestionIsNotJudged() async throws {
@@ -89,7 +112,10 @@ struct JudgeTrustTests {
         #expect(result.output == paris)
         #expect(judge.callCount == 0)
         #expect(harness.executor.requests.first?.logprobs == true)
-        #expect(events.contains { if case .notice(_, .evaluationSkipped(let why)) = $0.kind { return why.contains("0.99") }; return false })
+        #expect(
+            events.contains {
+                if case .notice(_, .evaluationSkipped(let why)) = $0.kind { return why.contains("0.99") }; return false
+            })
 
         var strict = policy(3)
         strict.skipEvalConfidence = 0.999
@@ -110,7 +136,29 @@ struct JudgeTrustTests {
         bus.finish()
         var texts: [String] = []
         for await event in events { if case .notice(_, let notice) = event.kind { texts.append(notice.text) } }
-        #expect(texts.contains { $0.contains("judge is the executor's own model (scripted/tiny)") && $0.contains("[models] evaluator") })
+        #expect(
+            texts.contains {
+                $0.contains("judge is the executor's own model (scripted/tiny)") && $0.contains("[models] evaluator")
+            })
+        #expect(texts.filter { $0.contains("judge is the executor's own model") }.count == 1)
+
+        // A confident answer that is never judged gets no advice about its judge.
+        let confident = ScriptedModel(replies: [ScriptedReply(text: paris, logprobs: [-0.01, -0.02])])
+        let skippedBus = EventBus()
+        let skippedEvents = skippedBus.subscribe()
+        let skipping = Pipeline(
+            services: PipelineServices(
+                router: FixedModelRouter(.single(ModelBinding(provider: confident, model: "tiny"))), events: skippedBus)
+        )
+        _ = await skipping.submit(TaskSpec(description: trivialTask))
+        await skipping.shutdown()
+        skippedBus.finish()
+        var skippedTexts: [String] = []
+        for await event in skippedEvents {
+            if case .notice(_, let notice) = event.kind { skippedTexts.append(notice.text) }
+        }
+        #expect(skippedTexts.contains { $0.contains("evaluation skipped") })
+        #expect(!skippedTexts.contains { $0.contains("judge is the executor's own model") })
     }
 }
 
@@ -136,7 +184,10 @@ struct ToolStyleTests {
         let services = ToolStyleRegistry()
         harness.styles = services
         let (_, events) = await harness.run(TaskSpec(description: toolTask, policy: policy(1)))
-        #expect(events.contains { if case .notice(_, .toolStyleLearned(_, .text)) = $0.kind { return true }; return false })
+        #expect(
+            events.contains {
+                if case .notice(_, .toolStyleLearned(_, .text)) = $0.kind { return true }; return false
+            })
         #expect(executor.requests.first?.tools.isEmpty == false, "tools were offered natively at first")
         _ = await harness.run(TaskSpec(description: toolTask, policy: policy(1)))
         let later = try #require(executor.requests.last)

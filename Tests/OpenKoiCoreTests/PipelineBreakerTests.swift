@@ -5,7 +5,9 @@ import Testing
 struct PipelineBreakerTests {
     @Test func tokenBudgetStopsTheTask() async throws {
         let harness = PipelineHarness(
-            executor: ScriptedModel(replies: [ScriptedReply(text: "long", usage: TokenUsage(inputTokens: 600, outputTokens: 500))]),
+            executor: ScriptedModel(replies: [
+                ScriptedReply(text: "long", usage: TokenUsage(inputTokens: 600, outputTokens: 500))
+            ]),
             judge: ScriptedModel(replies: [.verdict(["quality": 0.5])]))
         var p = policy(5)
         p.tokenBudget = 1000
@@ -19,7 +21,11 @@ struct PipelineBreakerTests {
 
     @Test func costBudgetCountsCacheTokens() async throws {
         var harness = PipelineHarness(
-            executor: ScriptedModel(replies: [ScriptedReply(text: "x", usage: TokenUsage(inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 1_000_000))]),
+            executor: ScriptedModel(replies: [
+                ScriptedReply(
+                    text: "x",
+                    usage: TokenUsage(inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 1_000_000))
+            ]),
             judge: ScriptedModel(replies: [.verdict(["quality": 0.5])]))
         harness.pricing = ModelPricing(inputPerMTok: 1, outputPerMTok: 1)  // cache write defaults to 1.25/Mtok
         var p = policy(5)
@@ -77,14 +83,22 @@ struct PipelineBreakerTests {
         let (result, events) = await harness.run(TaskSpec(description: toolTask, policy: p))
         #expect(result.decision == .abortToolLoop)
         #expect(result.decision.exitCode == 7)
-        #expect(events.contains { if case .toolLoopWarning(_, _, .warning) = $0.kind { return true }; return false })
-        #expect(events.contains { if case .toolLoopWarning(_, _, .critical) = $0.kind { return true }; return false })
+        #expect(
+            events.contains {
+                if case .toolLoopWarning(_, _, .warning) = $0.kind { return true }; return false
+            })
+        #expect(
+            events.contains {
+                if case .toolLoopWarning(_, _, .critical) = $0.kind { return true }; return false
+            })
         let wrapUp = harness.executor.requests.last?.messages.contains { $0.content.hasPrefix("[SYSTEM WARNING]") }
         #expect(wrapUp == true)
     }
 
     @Test func providerFailureIsAFailureNotAnEmptySuccess() async throws {
-        let executor = ScriptedModel { _, _ in throw ProviderError(.authentication, provider: "fake", message: "invalid API key") }
+        let executor = ScriptedModel { _, _ in
+            throw ProviderError(.authentication, provider: "fake", message: "invalid API key")
+        }
         let harness = PipelineHarness(executor: executor, judge: ScriptedModel(replies: []))
         let (result, _) = await harness.run(TaskSpec(description: trivialTask, policy: policy()))
         #expect(result.decision == .failed)
@@ -96,7 +110,10 @@ struct PipelineBreakerTests {
     @Test func contextOverflowPrunesAndRetriesOnce() async throws {
         let executor = ScriptedModel { request, n in
             switch n {
-            case 0, 1, 2: return ScriptedReply(toolCalls: [ToolCall(id: "c\(n)", name: "probe", arguments: ["n": .number(Double(n))])])
+            case 0, 1, 2:
+                return ScriptedReply(toolCalls: [
+                    ToolCall(id: "c\(n)", name: "probe", arguments: ["n": .number(Double(n))])
+                ])
             case 3: throw ProviderError(.contextOverflow, provider: "fake", message: "maximum context length exceeded")
             default:
                 let cleared = request.messages.filter { $0.content.contains("cleared") }.count
@@ -108,7 +125,10 @@ struct PipelineBreakerTests {
         let (result, events) = await harness.run(TaskSpec(description: toolTask, policy: policy()))
         #expect(result.decision == .accept)
         #expect(result.output == "answer after pruning 1")
-        #expect(events.contains { if case .contextPruned = $0.kind { return true }; return false })
+        #expect(
+            events.contains {
+                if case .contextPruned = $0.kind { return true }; return false
+            })
     }
 
     @Test func toolCallWrittenAsJSONTextIsRecognisedAndARepeatIsNoDeadEnd() async throws {
@@ -177,7 +197,8 @@ struct ReviewRegressionTests {
             if n == 0 { return .text(#"{"steps": ["probe"]}"#) }
             if n == 1 {
                 return ScriptedReply(
-                    toolCalls: [ToolCall(id: "c", name: "probe", arguments: [:])], usage: TokenUsage(inputTokens: 70, outputTokens: 30))
+                    toolCalls: [ToolCall(id: "c", name: "probe", arguments: [:])],
+                    usage: TokenUsage(inputTokens: 70, outputTokens: 30))
             }
             secondCall.continuation.yield()
             try await waitUntilCancelled()
@@ -195,7 +216,8 @@ struct ReviewRegressionTests {
 
     @Test func anInfiniteTimeoutDoesNotTrap() async throws {
         let harness = PipelineHarness(
-            executor: ScriptedModel(replies: [.text("Paris")]), judge: ScriptedModel(replies: [.verdict(["quality": 0.9])]))
+            executor: ScriptedModel(replies: [.text("Paris")]),
+            judge: ScriptedModel(replies: [.verdict(["quality": 0.9])]))
         var p = policy()
         p.timeoutSeconds = .infinity
         let (result, _) = await harness.run(TaskSpec(description: trivialTask, policy: p))
@@ -219,7 +241,8 @@ struct ContextPrunerTests {
         let call = ToolCall(id: "a", name: "probe", arguments: [:])
         let messages: [ChatMessage] = [
             .user("task"), .assistant("", toolCalls: [call, ToolCall(id: "b", name: "probe", arguments: [:])]),
-            .toolResult(for: call, content: "x"), ChatMessage(role: .tool, content: "y", toolCallID: "b", toolName: "probe"),
+            .toolResult(for: call, content: "x"),
+            ChatMessage(role: .tool, content: "y", toolCallID: "b", toolName: "probe"),
         ]
         let pruned = ContextPruner.prune(messages)
         if let firstKept = pruned.messages.dropFirst().first(where: { !$0.content.hasPrefix("[") }) {

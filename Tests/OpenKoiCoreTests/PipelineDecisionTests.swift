@@ -15,13 +15,18 @@ struct PipelineDecisionTests {
         #expect(result.decision.exitCode == 0)
         #expect(result.usage.total == 30)
         #expect(harness.planner.callCount == 0, "trivial tasks skip planning")
-        #expect(events.contains { if case .planReady(let plan) = $0.kind { return plan.skipped }; return false })
+        #expect(
+            events.contains {
+                if case .planReady(let plan) = $0.kind { return plan.skipped }; return false
+            })
     }
 
     @Test func returnsTheBestIterationAtMaxIterations() async throws {
         let harness = PipelineHarness(
             executor: ScriptedModel(replies: [.text("first"), .text("second"), .text("third")]),
-            judge: ScriptedModel(replies: [.verdict(["quality": 0.5]), .verdict(["quality": 0.7]), .verdict(["quality": 0.6])]))
+            judge: ScriptedModel(replies: [
+                .verdict(["quality": 0.5]), .verdict(["quality": 0.7]), .verdict(["quality": 0.6]),
+            ]))
         var p = policy(3)
         p.improvementThreshold = 0
         let (result, _) = await harness.run(TaskSpec(description: trivialTask, policy: p))
@@ -35,7 +40,10 @@ struct PipelineDecisionTests {
     @Test func stopsOnAPlateau() async throws {
         let harness = PipelineHarness(
             executor: ScriptedModel(replies: [.text("a"), .text("b"), .text("c"), .text("d")]),
-            judge: ScriptedModel(replies: [.verdict(["quality": 0.50]), .verdict(["quality": 0.52]), .verdict(["quality": 0.53]), .verdict(["quality": 0.9])]))
+            judge: ScriptedModel(replies: [
+                .verdict(["quality": 0.50]), .verdict(["quality": 0.52]), .verdict(["quality": 0.53]),
+                .verdict(["quality": 0.9]),
+            ]))
         let (result, _) = await harness.run(TaskSpec(description: trivialTask, policy: policy(6)))
         #expect(result.decision == .plateau)
         #expect(result.iterations == 3)
@@ -51,18 +59,22 @@ struct PipelineDecisionTests {
         #expect(result.iterations == 3, "the first regression is retried from the best")
         #expect(result.output == "good")
         let third = try #require(harness.executor.requests.last)
-        #expect(third.messages.contains { $0.role == .assistant && $0.content == "good" }, "the retry builds on the best")
+        #expect(
+            third.messages.contains { $0.role == .assistant && $0.content == "good" }, "the retry builds on the best")
         #expect(result.decision.exitCode != 0)
         #expect(result.status == .stopped)
     }
 
     @Test func refineCarriesFindingsAndMissingSteps() async throws {
         let judge = ScriptedModel(replies: [
-            .verdict(["quality": 0.4], findings: [(severity: "blocker", title: "Wrong city named")], missingSteps: ["Check the source"]),
+            .verdict(
+                ["quality": 0.4], findings: [(severity: "blocker", title: "Wrong city named")],
+                missingSteps: ["Check the source"]),
             .verdict(["quality": 0.95]),
         ])
         let harness = PipelineHarness(executor: ScriptedModel(replies: [.text("Lyon"), .text("Paris")]), judge: judge)
-        let (result, _) = await harness.run(TaskSpec(description: "Write the capital of France to a file", policy: policy()))
+        let (result, _) = await harness.run(
+            TaskSpec(description: "Write the capital of France to a file", policy: policy()))
         #expect(result.decision == .accept)
         let second = try #require(harness.executor.requests.last)
         let feedback = second.messages.last?.content ?? ""
@@ -87,7 +99,10 @@ struct PipelineDecisionTests {
         #expect(result.judgeProblems.first?.contains("could not be read") == true)
         #expect(result.error?.contains("no iteration could be scored") == true)
         #expect(harness.judge.callCount == 2, "the judge is asked once more for JSON")
-        #expect(events.contains { if case .notice(_, .judgeProblem(let p)) = $0.kind { return p.kind == .unparseable }; return false })
+        #expect(
+            events.contains {
+                if case .notice(_, .judgeProblem(let p)) = $0.kind { return p.kind == .unparseable }; return false
+            })
         let scores = events.compactMap { event -> Double?? in
             if case .decided(_, let score, _, _, _) = event.kind { return score }
             return nil
@@ -106,13 +121,17 @@ struct PipelineDecisionTests {
         #expect(result.output == "better")
         #expect(result.decision == .accept)
         #expect(harness.judge.callCount == 2, "the identical attempt reuses the verdict")
-        #expect(events.contains { if case .evaluated(2, _, true) = $0.kind { return true }; return false })
+        #expect(
+            events.contains {
+                if case .evaluated(2, _, true) = $0.kind { return true }; return false
+            })
         let third = try #require(harness.executor.requests.last)
         #expect(third.messages.last?.content.contains("identical") == true)
     }
 
     @Test func zeroIterationsExecutesOnceWithoutJudging() async throws {
-        let harness = PipelineHarness(executor: ScriptedModel(replies: [.text("Paris")]), judge: ScriptedModel(replies: []))
+        let harness = PipelineHarness(
+            executor: ScriptedModel(replies: [.text("Paris")]), judge: ScriptedModel(replies: []))
         let (result, _) = await harness.run(TaskSpec(description: "Implement a parser", policy: policy(0)))
         #expect(result.output == "Paris")
         #expect(result.iterations == 1)
@@ -123,20 +142,26 @@ struct PipelineDecisionTests {
 
     @Test func nonTrivialTasksArePlannedFirst() async throws {
         let harness = PipelineHarness(
-            executor: ScriptedModel(replies: [.text("done")]), judge: ScriptedModel(replies: [.verdict(["quality": 1])]))
-        let (_, events) = await harness.run(TaskSpec(description: "Implement a CSV parser in src/csv.py", policy: policy()))
+            executor: ScriptedModel(replies: [.text("done")]), judge: ScriptedModel(replies: [.verdict(["quality": 1])])
+        )
+        let (_, events) = await harness.run(
+            TaskSpec(description: "Implement a CSV parser in src/csv.py", policy: policy()))
         #expect(harness.planner.callCount == 1)
         let system = harness.executor.requests.first?.system ?? ""
         #expect(system.contains("1. do it"))
         #expect(system.contains("- done"))
-        #expect(events.contains { if case .planReady(let plan) = $0.kind { return !plan.skipped }; return false })
+        #expect(
+            events.contains {
+                if case .planReady(let plan) = $0.kind { return !plan.skipped }; return false
+            })
     }
 }
 
 struct ToolOfferTests {
     @Test func plainQuestionsAreAnsweredWithoutTools() async throws {
         var harness = PipelineHarness(
-            executor: ScriptedModel(replies: [.text("Paris")]), judge: ScriptedModel(replies: [.verdict(["quality": 0.9])]))
+            executor: ScriptedModel(replies: [.text("Paris")]),
+            judge: ScriptedModel(replies: [.verdict(["quality": 0.9])]))
         harness.tools = EchoTools()
         _ = await harness.run(TaskSpec(description: trivialTask, policy: policy()))
         #expect(harness.executor.requests.first?.tools.isEmpty == true)

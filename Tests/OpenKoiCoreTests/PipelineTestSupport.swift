@@ -10,9 +10,15 @@ struct PipelineHarness {
     var pricing = ModelPricing.free
     var tools: any ToolBox = EmptyToolBox()
     var styles = ToolStyleRegistry()
-    var configuration = PipelineConfiguration(planners: 1, executors: 1, evaluators: 1, maxInFlight: 4, channelCapacity: 2)
+    var configuration = PipelineConfiguration(
+        planners: 1, executors: 1, evaluators: 1, maxInFlight: 4, channelCapacity: 2)
 
-    init(executor: ScriptedModel, judge: ScriptedModel, planner: ScriptedModel = ScriptedModel(replies: [.text(#"{"steps": ["do it"], "acceptance_criteria": ["done"]}"#)])) {
+    init(
+        executor: ScriptedModel, judge: ScriptedModel,
+        planner: ScriptedModel = ScriptedModel(replies: [
+            .text(#"{"steps": ["do it"], "acceptance_criteria": ["done"]}"#)
+        ])
+    ) {
         self.executor = executor
         self.judge = judge
         self.planner = planner

@@ -51,7 +51,8 @@ struct VerdictParserTests {
     }
 
     @Test func acceptsScoresAsArraysAndFlatObjects() throws {
-        let array = try #require(VerdictParser.parse(#"{"scores": [{"name": "quality", "score": 0.5}]}"#, rubric: rubric))
+        let array = try #require(
+            VerdictParser.parse(#"{"scores": [{"name": "quality", "score": 0.5}]}"#, rubric: rubric))
         #expect(array.dimensions.first?.weight == 0.35)
         let flat = try #require(VerdictParser.parse(#"{"relevance": 1.0, "quality": "0.5"}"#, rubric: rubric))
         #expect(flat.dimensions.count == 2)
@@ -59,7 +60,8 @@ struct VerdictParserTests {
 
     @Test func junkYieldsNoReadingAndNeverCrashes() {
         let junk = [
-            "", "great job!", "{", "}{", "{\"scores\": {}}", "{\"scores\": {\"quality\": -1}}", "SCORES:\nquality: lots",
+            "", "great job!", "{", "}{", "{\"scores\": {}}", "{\"scores\": {\"quality\": -1}}",
+            "SCORES:\nquality: lots",
             "```json\n{\"scores\": \n```", String(repeating: "{", count: 5000), "{\"scores\": {\"q\": 1e400}}",
             "{\"scores\": {\"quality\": 250}}",
         ]

@@ -18,10 +18,12 @@ struct AgentHarness {
         let events = bus.subscribe()
         let planner = ScriptedModel(replies: [.text(#"{"steps": ["make the tests pass"], "acceptance_criteria": []}"#)])
         let roles = TaskRoles(
-            planner: ModelBinding(provider: planner, model: "planner"), executor: ModelBinding(provider: executor, model: "coder"),
+            planner: ModelBinding(provider: planner, model: "planner"),
+            executor: ModelBinding(provider: executor, model: "coder"),
             evaluator: ModelBinding(provider: judge, model: "judge"))
         let tools = BuiltinToolBox(
-            workspace: directory.path, toolOutputDir: directory.path + "/.tool-output", policy: commands, commandTimeout: 60)
+            workspace: directory.path, toolOutputDir: directory.path + "/.tool-output", policy: commands,
+            commandTimeout: 60)
         let tests = TestCommandCheck(
             workspace: directory.path, configuredCommand: testCommand, timeout: 120, enabled: true, policy: commands)
         let services = PipelineServices(
@@ -29,7 +31,8 @@ struct AgentHarness {
             objectiveCheck: WorkspaceCheck(workspace: directory.path, tests: tests), events: bus,
             toolStyles: ToolStyleRegistry(configured: styles))
         let pipeline = Pipeline(
-            configuration: PipelineConfiguration(planners: 1, executors: 1, evaluators: 1, maxInFlight: 1), services: services)
+            configuration: PipelineConfiguration(planners: 1, executors: 1, evaluators: 1, maxInFlight: 1),
+            services: services)
         let result = await pipeline.submit(TaskSpec(description: task, policy: TaskPolicy(maxIterations: iterations)))
         await pipeline.shutdown()
         bus.finish()
@@ -41,7 +44,9 @@ struct AgentHarness {
 
 /// The text of the notices a run published.
 func notices(_ events: [TaskEvent]) -> [String] {
-    events.compactMap { if case .notice(_, let notice) = $0.kind { return notice.text }; return nil }
+    events.compactMap {
+        if case .notice(_, let notice) = $0.kind { return notice.text }; return nil
+    }
 }
 
 /// A reply that gives one whole file in the text edit format.

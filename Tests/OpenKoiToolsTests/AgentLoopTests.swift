@@ -1,3 +1,4 @@
+import Foundation
 import OpenKoiCore
 import OpenKoiTesting
 import Testing
@@ -14,7 +15,10 @@ struct AgentLoopTests {
         let dir = try TemporaryDirectory()
         try dir.write("pytest.ini", "[pytest]\n")
         try dir.write("calc.py", Self.buggy)
-        try dir.write("test_calc.py", "from calc import add\n\ndef test_add():\n    assert add(2, 3) == 5\n\ndef test_zero():\n    assert add(0, 0) == 0\n")
+        try dir.write(
+            "test_calc.py",
+            "from calc import add\n\ndef test_add():\n    assert add(2, 3) == 5\n\ndef test_zero():\n    assert add(0, 0) == 0\n"
+        )
         return dir
     }
 
@@ -40,6 +44,32 @@ struct AgentLoopTests {
         #expect(result.bestIteration == 2)
     }
 
+    @Test func aTextStyleModelStartsAfreshFromTheFilesAsTheyWereToldWhatFailed() async throws {
+        let dir = try calcProject()
+        let firstTry = "def add(a, b):\n    return a * b  # first try\n"
+        let seenBefore = LockedValue<String?>(nil)
+        let calcPath = dir.path + "/calc.py"
+        let executor = ScriptedModel { _, index in
+            guard index > 0 else { return .text(file("calc.py", firstTry)) }
+            seenBefore.withLock { $0 = try? String(contentsOfFile: calcPath, encoding: .utf8) }
+            return .text(file("calc.py", Self.fixed))
+        }
+        let harness = AgentHarness(directory: dir, executor: executor, judge: ScriptedModel(replies: [passingVerdict]))
+        let (result, events) = await harness.run("Fix add in calc.py so test_calc.py passes")
+        #expect(result.decision == .accept, "\(notices(events))")
+        #expect(result.bestIteration == 2)
+        #expect(dir.read("calc.py") == Self.fixed)
+        #expect(seenBefore.value == Self.buggy, "the workspace was put back before the fresh attempt")
+        let second = try #require(executor.requests.last?.messages)
+        #expect(second.count == 1)
+        let prompt = second[0].content
+        #expect(prompt.hasPrefix(executor.requests[0].messages[0].content), "the first message is reused as it was")
+        #expect(prompt.contains("An earlier attempt at this task failed tests"))
+        #expect(prompt.contains("assert 6 == 5"), "the failing assertion reaches the model")
+        #expect(!prompt.contains("# first try"), "the failing code is not shown to be copied back")
+        #expect(notices(events).contains { $0.contains("put back calc.py as before the task") })
+    }
+
     @Test func theBestIterationsFilesAreWhatTheTaskLeavesBehind() async throws {
         let dir = try calcProject()
         let worse = "def add(a, b):\n    return None\n"
@@ -52,7 +82,8 @@ struct AgentLoopTests {
         let (result, events) = await harness.run("Fix add in calc.py so test_calc.py passes", iterations: 2)
         #expect(result.decision == .acceptBest, "one regression is undone, not a stop")
         #expect(result.bestIteration == 1)
-        #expect(dir.read("calc.py") == "def add(a, b):\n    return 5 if a == 2 else 1\n", "the worse attempt was undone")
+        #expect(
+            dir.read("calc.py") == "def add(a, b):\n    return 5 if a == 2 else 1\n", "the worse attempt was undone")
         #expect(notices(events).contains { $0.contains("restored calc.py to iteration 1") })
         #expect(judge.callCount == 0)
     }
@@ -106,14 +137,18 @@ struct AgentLoopTests {
 
 /// Excerpts and unnamed blocks: what small models write instead of whole files.
 struct ExcerptEditTests {
-    static let long = (1...20).map { "def helper_\($0)():\n    return \($0)\n" }.joined(separator: "\n")
+    static let long =
+        (1...20).map { "def helper_\($0)():\n    return \($0)\n" }.joined(separator: "\n")
         + "\ndef target(x):\n    return x - 1\n"
 
     func project() throws -> TemporaryDirectory {
         let dir = try TemporaryDirectory()
         try dir.write("pytest.ini", "[pytest]\n")
         try dir.write("lib.py", Self.long)
-        try dir.write("test_lib.py", "from lib import target, helper_3\n\ndef test_target():\n    assert target(1) == 2\n\ndef test_helper():\n    assert helper_3() == 3\n")
+        try dir.write(
+            "test_lib.py",
+            "from lib import target, helper_3\n\ndef test_target():\n    assert target(1) == 2\n\ndef test_helper():\n    assert helper_3() == 3\n"
+        )
         return dir
     }
 
@@ -129,7 +164,8 @@ struct ExcerptEditTests {
     @Test func anExcerptThatMatchesNothingIsRefusedAndTheModelToldWhy() async throws {
         let dir = try project()
         let executor = ScriptedModel(replies: [
-            .text(file("lib.py", "x = target(1)\nprint(x)\n")), .text(file("lib.py", "def target(x):\n    return x + 1\n")),
+            .text(file("lib.py", "x = target(1)\nprint(x)\n")),
+            .text(file("lib.py", "def target(x):\n    return x + 1\n")),
         ])
         let harness = AgentHarness(directory: dir, executor: executor, judge: ScriptedModel(replies: [passingVerdict]))
         let (result, _) = await harness.run("Make target in lib.py add one", iterations: 1)
@@ -158,10 +194,13 @@ struct RepeatedFailureTests {
     @Test func theSecondIdenticalFailedEditShowsTheFileAndTheWayOut() async throws {
         let dir = try TemporaryDirectory()
         try dir.write("notes.txt", "alpha\nbeta\n")
-        let bad = ToolCall(id: "e", name: "edit_file", arguments: ["path": "notes.txt", "old_string": "gamma", "new_string": "delta"])
-        let write = ToolCall(id: "w", name: "write_file", arguments: ["path": "notes.txt", "content": "alpha\ndelta\n"])
+        let bad = ToolCall(
+            id: "e", name: "edit_file", arguments: ["path": "notes.txt", "old_string": "gamma", "new_string": "delta"])
+        let write = ToolCall(
+            id: "w", name: "write_file", arguments: ["path": "notes.txt", "content": "alpha\ndelta\n"])
         let executor = ScriptedModel(replies: [
-            ScriptedReply(toolCalls: [bad]), ScriptedReply(toolCalls: [bad]), ScriptedReply(toolCalls: [write]), .text("Replaced beta."),
+            ScriptedReply(toolCalls: [bad]), ScriptedReply(toolCalls: [bad]), ScriptedReply(toolCalls: [write]),
+            .text("Replaced beta."),
         ])
         var harness = AgentHarness(directory: dir, executor: executor, judge: ScriptedModel(replies: [passingVerdict]))
         harness.styles = ["scripted": .native]

@@ -175,7 +175,9 @@ struct FileToolsTests {
         let dir = try TemporaryDirectory()
         let definitions = makeToolBox(dir).definitions
         #expect(
-            definitions.map(\.name) == ["read_file", "write_file", "edit_file", "list_dir", "glob", "grep", "run_command"])
+            definitions.map(\.name) == [
+                "read_file", "write_file", "edit_file", "list_dir", "glob", "grep", "run_command",
+            ])
         for definition in definitions {
             #expect(definition.parameters["type"] == "object")
             #expect(definition.parameters["properties"]?.objectValue?.isEmpty == false)

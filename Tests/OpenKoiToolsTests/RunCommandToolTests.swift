@@ -104,7 +104,8 @@ struct RunCommandToolTests {
 struct RunCommandSecretTests {
     @Test func credentialsAreNotPassedToModelCommands() {
         let environment = [
-            "PATH": "/usr/bin", "HOME": "/root", "OPENAI_API_KEY": "sk-1", "ANTHROPIC_API_KEY": "k", "GITHUB_TOKEN": "t",
+            "PATH": "/usr/bin", "HOME": "/root", "OPENAI_API_KEY": "sk-1", "ANTHROPIC_API_KEY": "k",
+            "GITHUB_TOKEN": "t",
             "AWS_SECRET_ACCESS_KEY": "s", "EMAIL_PASSWORD": "p", "LANG": "C.UTF-8",
         ]
         let filtered = CommandEnvironment.withoutSecrets(environment)

@@ -26,10 +26,18 @@ struct TestCommandCheckTests {
 
     @Test func returnsNilWhenDisabledOrNothingApplies() async throws {
         let dir = try TemporaryDirectory()
-        #expect(await TestCommandCheck(workspace: dir.path, configuredCommand: nil, timeout: 10, enabled: true, policy: .allowAll).run() == nil)
         #expect(
-            await TestCommandCheck(workspace: dir.path, configuredCommand: "true", timeout: 10, enabled: false, policy: .allowAll).run() == nil)
-        #expect(TestCommandCheck(workspace: dir.path, configuredCommand: "  ", timeout: 10, enabled: true, policy: .allowAll).command == nil)
+            await TestCommandCheck(
+                workspace: dir.path, configuredCommand: nil, timeout: 10, enabled: true, policy: .allowAll
+            ).run() == nil)
+        #expect(
+            await TestCommandCheck(
+                workspace: dir.path, configuredCommand: "true", timeout: 10, enabled: false, policy: .allowAll
+            ).run() == nil)
+        #expect(
+            TestCommandCheck(
+                workspace: dir.path, configuredCommand: "  ", timeout: 10, enabled: true, policy: .allowAll
+            ).command == nil)
     }
 
     @Test func configuredCommandEndToEnd() async throws {
@@ -54,7 +62,8 @@ struct TestCommandCheckTests {
         try dir.write(
             "test_math.py",
             "def test_adds():\n    assert 1 + 1 == 2\n\ndef test_breaks():\n    assert 1 + 1 == 3, 'math is broken'\n")
-        let check = TestCommandCheck(workspace: dir.path, configuredCommand: nil, timeout: 120, enabled: true, policy: .allowAll)
+        let check = TestCommandCheck(
+            workspace: dir.path, configuredCommand: nil, timeout: 120, enabled: true, policy: .allowAll)
         #expect(check.command == "python3 -m pytest -q")
         let report = try #require(await check.run())
         #expect(report.passed == 1)
@@ -67,7 +76,8 @@ struct TestCommandCheckTests {
     @Test func missingRunnerIsReportedNotFaked() async throws {
         let dir = try TemporaryDirectory()
         let check = TestCommandCheck(
-            workspace: dir.path, configuredCommand: "openkoi-no-such-runner-xyz --all", timeout: 30, enabled: true, policy: .allowAll)
+            workspace: dir.path, configuredCommand: "openkoi-no-such-runner-xyz --all", timeout: 30, enabled: true,
+            policy: .allowAll)
         let report = try #require(await check.run())
         #expect(report.exitCode == 127)
         #expect(!report.succeeded)
@@ -78,7 +88,8 @@ struct TestCommandCheckTests {
 
     @Test func timeoutKillsTheSuite() async throws {
         let dir = try TemporaryDirectory()
-        let check = TestCommandCheck(workspace: dir.path, configuredCommand: "exec sleep 100", timeout: 0.3, enabled: true, policy: .allowAll)
+        let check = TestCommandCheck(
+            workspace: dir.path, configuredCommand: "exec sleep 100", timeout: 0.3, enabled: true, policy: .allowAll)
         let report = try #require(await check.run())
         #expect(report.timedOut)
         #expect(report.score == 0)

@@ -8,7 +8,8 @@ struct WorkspaceCheckTests {
     func check(_ dir: TemporaryDirectory, command: String? = nil, policy: CommandPolicy = .allowAll) -> WorkspaceCheck {
         WorkspaceCheck(
             workspace: dir.path,
-            tests: TestCommandCheck(workspace: dir.path, configuredCommand: command, timeout: 60, enabled: true, policy: policy))
+            tests: TestCommandCheck(
+                workspace: dir.path, configuredCommand: command, timeout: 60, enabled: true, policy: policy))
     }
 
     @Test func expectedFilesMustExistAndParse() async throws {
@@ -17,12 +18,16 @@ struct WorkspaceCheckTests {
         try dir.write("broken.py", "def f(:\n    return 1\n")
         try dir.write("data.json", "{\"a\": [1, 2}")
         try dir.write("conf.toml", "[server]\nport = 80\nport = 81\n")
-        let report = await check(dir).run(ObjectiveCheckRequest(
-            runTests: false, expectedFiles: ["ok.py", "broken.py", "missing.py", "data.json", "conf.toml", "../x.py"]))
+        let report = await check(dir).run(
+            ObjectiveCheckRequest(
+                runTests: false,
+                expectedFiles: ["ok.py", "broken.py", "missing.py", "data.json", "conf.toml", "../x.py"]))
         let problems = report.files.map { $0.problem ?? "fine" }
         #expect(problems[0] == "fine")
         #expect(report.files[0].checker == "python3 ast")
-        #expect(problems[1].contains("`broken.py` does not compile") && problems[1].contains("SyntaxError"), "\(problems[1])")
+        #expect(
+            problems[1].contains("`broken.py` does not compile") && problems[1].contains("SyntaxError"),
+            "\(problems[1])")
         #expect(problems[2] == "`missing.py` was not created")
         #expect(problems[3].contains("not valid JSON"))
         #expect(problems[4].contains("does not parse as TOML: line 3"), "\(problems[4])")
@@ -35,7 +40,8 @@ struct WorkspaceCheckTests {
         let dir = try TemporaryDirectory()
         setenv("OPENKOI_CHECK_PROBE_API_KEY", "sk-should-not-leak", 1)
         defer { unsetenv("OPENKOI_CHECK_PROBE_API_KEY") }
-        let report = await check(dir, command: "env > seen-env.txt; echo '1 passed'").run(ObjectiveCheckRequest(runTests: true))
+        let report = await check(dir, command: "env > seen-env.txt; echo '1 passed'").run(
+            ObjectiveCheckRequest(runTests: true))
         #expect(report.tests?.passed == 1)
         let seen = try #require(dir.read("seen-env.txt"))
         #expect(seen.contains("PATH="))
@@ -48,15 +54,20 @@ struct WorkspaceCheckTests {
         let refused = await check(dir, policy: .refuseAll).run(ObjectiveCheckRequest(runTests: true))
         #expect(refused.tests == nil)
         #expect(refused.testsNotRun?.contains("python3 -m pytest -q") == true)
-        let listed = await check(dir, policy: .allowList(["python3 -m pytest"])).run(ObjectiveCheckRequest(runTests: true))
+        let listed = await check(dir, policy: .allowList(["python3 -m pytest"])).run(
+            ObjectiveCheckRequest(runTests: true))
         #expect(listed.tests?.succeeded == true)
-        let configured = await check(dir, command: "python3 -m pytest -q", policy: .refuseAll).run(ObjectiveCheckRequest(runTests: true))
+        let configured = await check(dir, command: "python3 -m pytest -q", policy: .refuseAll).run(
+            ObjectiveCheckRequest(runTests: true))
         #expect(configured.tests?.passed == 1, "a configured test_command is the user's approval")
     }
 
     @Test func failingPytestAssertionsAreExcerpted() async throws {
         let dir = try TemporaryDirectory()
-        try dir.write("test_m.py", "def f(x):\n    return x * 2\n\ndef test_ok():\n    assert f(1) == 2\n\ndef test_bad():\n    assert f(2) == 5, 'f doubles wrong'\n\nclass TestK:\n    def test_m(self):\n        assert [1, 2] == [1, 3]\n")
+        try dir.write(
+            "test_m.py",
+            "def f(x):\n    return x * 2\n\ndef test_ok():\n    assert f(1) == 2\n\ndef test_bad():\n    assert f(2) == 5, 'f doubles wrong'\n\nclass TestK:\n    def test_m(self):\n        assert [1, 2] == [1, 3]\n"
+        )
         let report = try #require(await check(dir).run(ObjectiveCheckRequest(runTests: true)).tests)
         #expect(report.failures == ["test_m.py::test_bad", "test_m.py::TestK::test_m"])
         let bad = try #require(report.failureOutput["test_m.py::test_bad"])

@@ -59,7 +59,8 @@ struct ProgressRenderer: Sendable {
             } else if verdict.dimensions.isEmpty {
                 text += "no score"
             } else {
-                text += verdict.dimensions.map { "\($0.name)=\(BudgetMeter.fixed($0.score, decimals: 2))" }.joined(separator: " ")
+                text += verdict.dimensions.map { "\($0.name)=\(BudgetMeter.fixed($0.score, decimals: 2))" }.joined(
+                    separator: " ")
             }
             for finding in verdict.findings.prefix(5) {
                 text += "\n         [\(finding.severity.rawValue)] \(finding.title)"
@@ -68,10 +69,12 @@ struct ProgressRenderer: Sendable {
             return text
         case .decided(let iteration, let score, let decision, let cost, let tokens):
             let scoreText = score.map { BudgetMeter.fixed($0, decimals: 2) } ?? "n/a"
-            return "[iter \(iteration)] score=\(scoreText) -> \(decision.rawValue) (tokens=\(tokens), $\(BudgetMeter.dollars(cost)))"
+            return
+                "[iter \(iteration)] score=\(scoreText) -> \(decision.rawValue) (tokens=\(tokens), $\(BudgetMeter.dollars(cost)))"
         case .finished(let result):
             let scoreText = result.score.map { BudgetMeter.fixed($0, decimals: 2) } ?? "n/a"
-            var text = "[done] \(result.decision.rawValue) score=\(scoreText) iterations=\(result.iterations) tokens=\(result.usage.total) cost=$\(BudgetMeter.dollars(result.costUSD)) time=\(BudgetMeter.fixed(Double(result.durationMS) / 1000, decimals: 1))s"
+            var text =
+                "[done] \(result.decision.rawValue) score=\(scoreText) iterations=\(result.iterations) tokens=\(result.usage.total) cost=$\(BudgetMeter.dollars(result.costUSD)) time=\(BudgetMeter.fixed(Double(result.durationMS) / 1000, decimals: 1))s"
             if let error = result.error, result.decision != .failed { text += "\n[done] \(error)" }
             return text
         }

@@ -56,6 +56,7 @@ struct ResultDocument: Encodable {
     }
 
     enum Keys: String, CodingKey {
-        case id, status, output, score, iterations, best_iteration, decision, tokens, cost_usd, duration_ms, model, error
+        case id, status, output, score, iterations, best_iteration, decision, tokens, cost_usd, duration_ms, model,
+            error
     }
 }

@@ -16,7 +16,8 @@ struct LocalModelLauncher: Sendable {
 
     init(paths: OpenKoiPaths, environment: [String: String], localBaseURL: String, announce: Bool) {
         let home = environment["HOME"] ?? "/root"
-        modelDirectory = environment["OPENKOI_MODEL_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? home + "/.cache/openkoi/models"
+        modelDirectory =
+            environment["OPENKOI_MODEL_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? home + "/.cache/openkoi/models"
         logFile = paths.dataDir + "/logs/local-model.log"
         port = Self.port(of: localBaseURL) ?? 8080
         self.environment = environment
@@ -32,7 +33,8 @@ struct LocalModelLauncher: Sendable {
 
     var launch: Launch? {
         let path = modelDirectory + "/launch-\(port).json"
-        guard let data = FileManager.default.contents(atPath: path), let json = JSONValue.parse(String(decoding: data, as: UTF8.self)),
+        guard let data = FileManager.default.contents(atPath: path),
+            let json = JSONValue.parse(String(decoding: data, as: UTF8.self)),
             let script = json["start"]?.stringValue, FileManager.default.isExecutableFile(atPath: script)
         else { return nil }
         let arguments = (json["args"]?.arrayValue ?? []).compactMap(\.stringValue)
@@ -43,7 +45,8 @@ struct LocalModelLauncher: Sendable {
     func start() async -> Bool {
         guard let launch else { return false }
         if announce {
-            StandardStreams.err("[local] starting the local model \(launch.model) on 127.0.0.1:\(port) (log: \(logFile))\n")
+            StandardStreams.err(
+                "[local] starting the local model \(launch.model) on 127.0.0.1:\(port) (log: \(logFile))\n")
         }
         let started = ContinuousClock.now
         let arguments = [launch.script] + launch.arguments + ["--log", logFile]
@@ -57,7 +60,8 @@ struct LocalModelLauncher: Sendable {
             StandardStreams.err(
                 ok
                     ? "[local] ready after \(BudgetMeter.fixed(seconds, decimals: 0)) s\n"
-                    : "[local] could not start the local model: \(TestOutputParser.tail(of: result?.output ?? "", lines: 3))\n")
+                    : "[local] could not start the local model: \(TestOutputParser.tail(of: result?.output ?? "", lines: 3))\n"
+            )
         }
         return ok
     }

@@ -16,7 +16,9 @@ struct Session {
 
     /// Loads the config and reports its warnings; a bad config is a `CLIError` naming file and line.
     /// - Parameter quiet: only errors reach stderr (`--quiet` prints the result and nothing else).
-    init(options: TaskOptions, quiet: Bool = false, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+    init(options: TaskOptions, quiet: Bool = false, environment: [String: String] = ProcessInfo.processInfo.environment)
+        throws
+    {
         let paths = OpenKoiPaths(environment: environment)
         let loaded: LoadedConfig
         do {
@@ -50,7 +52,9 @@ struct Session {
                 circuitBreaker: safety.toolLoop.circuitBreaker),
             skipEvalConfidence: iteration.skipEvalConfidence)
         if let value = maxIterations ?? options.iterate {
-            guard value >= 0 else { throw CLIError("--iterate must be 0 or more (0 = execute once without evaluation)") }
+            guard value >= 0 else {
+                throw CLIError("--iterate must be 0 or more (0 = execute once without evaluation)")
+            }
             policy.maxIterations = value
         }
         if let value = quality ?? options.quality {
@@ -76,8 +80,9 @@ struct Session {
     func services(events: any EventSink) -> PipelineServices {
         let custom = config.providers.sorted { $0.key < $1.key }.compactMap { id, provider -> CustomProviderSpec? in
             guard !ProviderConfig.builtInIDs.contains(id) else { return nil }
-            return CustomProviderSpec(id: id, baseURL: provider.baseURL, apiKeyEnv: provider.apiKeyEnv,
-                                      defaultModel: provider.defaultModel == "auto" ? nil : provider.defaultModel)
+            return CustomProviderSpec(
+                id: id, baseURL: provider.baseURL, apiKeyEnv: provider.apiKeyEnv,
+                defaultModel: provider.defaultModel == "auto" ? nil : provider.defaultModel)
         }
         let launcher = LocalModelLauncher(
             paths: paths, environment: environment,
@@ -97,7 +102,8 @@ struct Session {
             workspace: workspace, configuredCommand: config.evaluation.testCommand,
             timeout: config.evaluation.testTimeoutSeconds, enabled: config.evaluation.runTests, policy: commands)
         return PipelineServices(
-            router: router, tools: tools, workspace: WorkspaceFileStore(workspace: workspace), rubrics: EvaluatorCatalog(),
+            router: router, tools: tools, workspace: WorkspaceFileStore(workspace: workspace),
+            rubrics: EvaluatorCatalog(),
             objectiveCheck: WorkspaceCheck(workspace: workspace, tests: tests), events: events,
             toolStyles: ToolStyleRegistry(configured: toolCallStyles()))
     }
@@ -116,7 +122,8 @@ struct Session {
     func pipelineConfiguration(concurrency: Int? = nil) -> PipelineConfiguration {
         if let concurrency { return .forConcurrency(concurrency) }
         let p = config.pipeline
-        return PipelineConfiguration(planners: p.planners, executors: p.executors, evaluators: p.evaluators, maxInFlight: p.maxInFlight)
+        return PipelineConfiguration(
+            planners: p.planners, executors: p.executors, evaluators: p.evaluators, maxInFlight: p.maxInFlight)
     }
 
     func stateRecorder(tracksCurrentTask: Bool) -> TaskStateRecorder {

@@ -46,15 +46,20 @@ actor SessionModelRouter: ModelRouter {
     static func resolve(_ spec: String?, resolver: ProviderResolver, console: Console) async throws -> ModelBinding {
         let resolved = try await resolver.resolve(model: spec)
         let providerID = resolved.provider.id
-        let provider = RetryingProvider(wrapping: resolved.provider, onRetry: { attempt, delay, error in
-            console.warning("\(providerID): \(error.message); retry \(attempt) in \(BudgetMeter.fixed(delay, decimals: 1)) s")
-        })
+        let provider = RetryingProvider(
+            wrapping: resolved.provider,
+            onRetry: { attempt, delay, error in
+                console.warning(
+                    "\(providerID): \(error.message); retry \(attempt) in \(BudgetMeter.fixed(delay, decimals: 1)) s")
+            })
         let local = PricingTable.localProviders.contains(providerID)
         // Local servers: the context of one llama.cpp slot (start.sh serves 8192 per slot for the
         // coder model), and enough output for a whole 150-line file without rambling to the limit.
         let binding = ModelBinding(
-            provider: provider, model: resolved.model, pricing: PricingTable.pricing(provider: providerID, model: resolved.model),
-            contextWindow: ModelCatalog.info(provider: providerID, model: resolved.model)?.contextWindow ?? (local ? 8192 : nil),
+            provider: provider, model: resolved.model,
+            pricing: PricingTable.pricing(provider: providerID, model: resolved.model),
+            contextWindow: ModelCatalog.info(provider: providerID, model: resolved.model)?.contextWindow
+                ?? (local ? 8192 : nil),
             maxOutputTokens: local ? 1536 : nil)
         return binding
     }

@@ -35,7 +35,9 @@ public enum DecisionPolicy {
 
     /// `record` scores more than `regressionThreshold` below `best` and is not objectively better.
     static func regressed(_ record: IterationRecord, from best: IterationRecord, policy: TaskPolicy) -> Bool {
-        guard let score = record.score, let bestScore = best.score else { return record.score == nil && best.score != nil }
+        guard let score = record.score, let bestScore = best.score else {
+            return record.score == nil && best.score != nil
+        }
         return bestScore - score > policy.regressionThreshold && !improvesObjectively(record, over: best)
     }
 

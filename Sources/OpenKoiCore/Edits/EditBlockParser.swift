@@ -38,8 +38,10 @@ public enum EditBlockParser {
                 }
                 if UnifiedDiff.starts(body) || fence.language == "diff" || fence.language == "patch" {
                     edits += UnifiedDiff.parse(body)
-                } else if let edit = wholeFile(fence: fence, body: body, at: index, in: lines, closed: close != nil,
-                                               truncated: truncated) {
+                } else if let edit = wholeFile(
+                    fence: fence, body: body, at: index, in: lines, closed: close != nil,
+                    truncated: truncated)
+                {
                     if let path = edit.path { lastPath = path }
                     edits.append(edit)
                 }
@@ -64,7 +66,8 @@ public enum EditBlockParser {
     ) -> ProposedEdit? {
         if fence.language == "json", body.joined().contains("\"arguments\"") { return nil }  // a tool call
         var content = body
-        var naming = FileNaming.fromInfo(fence.info).map { ($0, ProposedEdit.Naming.explicit) }
+        var naming =
+            FileNaming.fromInfo(fence.info).map { ($0, ProposedEdit.Naming.explicit) }
             ?? FileNaming.nameBefore(index, in: lines).map { ($0.path, $0.naming) }
         if let first = content.first, let commented = FileNaming.fromComment(first) {
             // The comment is the model's label, not part of the file.
@@ -90,7 +93,9 @@ struct Fence {
 
     init?(opening line: String) {
         let trimmed = line.drop { $0 == " " }
-        guard line.count - trimmed.count <= 3, let first = trimmed.first, first == "`" || first == "~" else { return nil }
+        guard line.count - trimmed.count <= 3, let first = trimmed.first, first == "`" || first == "~" else {
+            return nil
+        }
         let run = trimmed.prefix { $0 == first }.count
         guard run >= 3 else { return nil }
         let rest = trimmed.dropFirst(run)

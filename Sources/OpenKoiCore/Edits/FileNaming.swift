@@ -28,7 +28,8 @@ enum FileNaming {
     static func mention(in line: String) -> Mention? {
         var text = Substring(line.trimmed)
         text = text.drop { $0 == "#" || $0 == "*" || $0 == "-" || $0 == ">" || $0 == " " }
-        for label in ["file:", "filename:", "file name:", "path:", "file path:"] where text.lowercased().hasPrefix(label) {
+        for label in ["file:", "filename:", "file name:", "path:", "file path:"]
+        where text.lowercased().hasPrefix(label) {
             let rest = strip(text.dropFirst(label.count))
             return looksLikePath(rest) ? Mention(path: rest, naming: .explicit) : nil
         }
@@ -46,7 +47,8 @@ enum FileNaming {
     /// `python title="x.py"`, `x.py`, `python:x.py`, `python x.py`.
     static func fromInfo(_ info: String) -> String? {
         guard !info.isEmpty else { return nil }
-        if let range = info.firstRange(of: "title=") ?? info.firstRange(of: "file=") ?? info.firstRange(of: "filename=") {
+        if let range = info.firstRange(of: "title=") ?? info.firstRange(of: "file=") ?? info.firstRange(of: "filename=")
+        {
             let value = info[range.upperBound...].prefix { !$0.isWhitespace }
             let path = strip(value)
             return looksLikePath(path) ? path : nil

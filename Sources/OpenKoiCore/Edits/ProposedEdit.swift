@@ -41,11 +41,13 @@ public struct ProposedEdit: Sendable, Hashable {
         guard let path, problem == nil else { return nil }
         switch change {
         case .write(let content):
-            return ToolCall(id: id, name: "write_file", arguments: ["path": .string(path), "content": .string(content)])
+            return ToolCall(
+                id: id, name: "write_file", arguments: ["path": .string(path), "content": .string(content)])
         case .replace(let search, let replace):
             // An empty SEARCH means "this is a new file" in aider's format.
             if search.trimmed.isEmpty {
-                return ToolCall(id: id, name: "write_file", arguments: ["path": .string(path), "content": .string(replace)])
+                return ToolCall(
+                    id: id, name: "write_file", arguments: ["path": .string(path), "content": .string(replace)])
             }
             return ToolCall(
                 id: id, name: "edit_file",

@@ -49,7 +49,8 @@ enum SearchReplace {
         let edit = ProposedEdit(
             format: .searchReplace, path: path, naming: .explicit,
             change: .replace(search: search.joined(separator: "\n"), replace: replace.joined(separator: "\n")),
-            problem: sawDivider ? "the block has no closing `>>>>>>> REPLACE` line" : "the block has no `=======` divider")
+            problem: sawDivider
+                ? "the block has no closing `>>>>>>> REPLACE` line" : "the block has no `=======` divider")
         return (edit, index)
     }
 }

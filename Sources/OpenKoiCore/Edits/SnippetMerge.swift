@@ -16,7 +16,9 @@ enum SnippetMerge {
         var indent: Int
     }
 
-    static let keywords: Set<String> = ["def", "class", "func", "function", "fn", "fun", "struct", "enum", "impl", "interface", "sub"]
+    static let keywords: Set<String> = [
+        "def", "class", "func", "function", "fn", "fun", "struct", "enum", "impl", "interface", "sub",
+    ]
 
     /// The file with each of the excerpt's definitions put in place of the file's definition of the
     /// same name (new ones appended at the end), or `nil` when the excerpt is not a set of whole
@@ -96,7 +98,10 @@ enum SnippetMerge {
         let words = line.split(whereSeparator: { !($0.isLetter || $0.isNumber || $0 == "_") }).map(String.init)
         for (position, word) in words.prefix(4).enumerated() where keywords.contains(word) {
             guard position + 1 < words.count else { return nil }
-            let modifiers: Set<String> = ["async", "pub", "public", "private", "static", "export", "override", "final", "open", "internal", "fileprivate"]
+            let modifiers: Set<String> = [
+                "async", "pub", "public", "private", "static", "export", "override", "final", "open", "internal",
+                "fileprivate",
+            ]
             guard words[..<position].allSatisfy(modifiers.contains) else { return nil }
             return (word, words[position + 1])
         }

@@ -50,13 +50,15 @@ enum UnifiedDiff {
             edits.append(
                 ProposedEdit(
                     format: .unifiedDiff, path: path,
-                    change: .replace(search: current.old.joined(separator: "\n"), replace: current.new.joined(separator: "\n"))))
+                    change: .replace(
+                        search: current.old.joined(separator: "\n"), replace: current.new.joined(separator: "\n"))))
         }
         func flushFile() {
             flushHunk()
             if let content = newFile {
                 edits.append(
-                    ProposedEdit(format: .unifiedDiff, path: newPath, change: .write(content.joined(separator: "\n") + "\n")))
+                    ProposedEdit(
+                        format: .unifiedDiff, path: newPath, change: .write(content.joined(separator: "\n") + "\n")))
             }
             newFile = nil
         }

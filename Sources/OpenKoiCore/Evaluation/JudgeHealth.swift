@@ -35,10 +35,13 @@ public enum JudgeHealth {
         if uniform, first < 0.5, reading.findingCount == reading.echoes {
             return "it scored every dimension \(BudgetMeter.fixed(first, decimals: 2)) without saying what is wrong"
         }
-        if uniform, !earlier.isEmpty, earlier.allSatisfy({ previous in
-            previous.count == values.count && previous.allSatisfy { abs($0.score - first) < 1e-9 }
-        }) {
-            return "it gave the same score (\(BudgetMeter.fixed(first, decimals: 2))) on every dimension for every attempt"
+        if uniform, !earlier.isEmpty,
+            earlier.allSatisfy({ previous in
+                previous.count == values.count && previous.allSatisfy { abs($0.score - first) < 1e-9 }
+            })
+        {
+            return
+                "it gave the same score (\(BudgetMeter.fixed(first, decimals: 2))) on every dimension for every attempt"
         }
         return nil
     }

@@ -31,7 +31,9 @@ public struct Finding: Sendable, Hashable, Codable {
     /// A concrete change that would resolve it, when the evaluator offered one.
     public var fix: String?
 
-    public init(id: String, severity: Severity, dimension: String, title: String, description: String = "", fix: String? = nil) {
+    public init(
+        id: String, severity: Severity, dimension: String, title: String, description: String = "", fix: String? = nil
+    ) {
         self.id = id
         self.severity = severity
         self.dimension = dimension

@@ -27,13 +27,17 @@ public enum VerdictParser {
         switch scoreNode {
         case .object(let map)?:
             for (name, value) in map.sorted(by: { $0.key < $1.key }) {
-                if let n = number(value) { raw.append((name, n)) } else if let inner = value["score"], let n = number(inner) {
+                if let n = number(value) {
+                    raw.append((name, n))
+                } else if let inner = value["score"], let n = number(inner) {
                     raw.append((name, n))
                 }
             }
         case .array(let items)?:
             for item in items {
-                if let name = item.first("name", "dimension")?.stringValue, let inner = item["score"], let n = number(inner) {
+                if let name = item.first("name", "dimension")?.stringValue, let inner = item["score"],
+                    let n = number(inner)
+                {
                     raw.append((name, n))
                 }
             }
@@ -68,7 +72,8 @@ public enum VerdictParser {
         }
         let missing = (json["missing_steps"]?.arrayValue ?? []).compactMap(\.stringValue)
         return Reading(
-            dimensions: dimensions, findings: findings, suggestion: json["suggestion"]?.stringValue, missingSteps: missing,
+            dimensions: dimensions, findings: findings, suggestion: json["suggestion"]?.stringValue,
+            missingSteps: missing,
             outOfScale: outOfScale)
     }
 
@@ -147,7 +152,9 @@ public enum VerdictParser {
         if let colon = body.firstIndex(of: ":") {
             let title = body[..<colon].trimmed
             let description = body[body.index(after: colon)...].trimmed
-            if !title.isEmpty { return Finding(id: id, severity: severity, dimension: "", title: title, description: description) }
+            if !title.isEmpty {
+                return Finding(id: id, severity: severity, dimension: "", title: title, description: description)
+            }
         }
         return Finding(id: id, severity: severity, dimension: "", title: body)
     }
@@ -172,7 +179,9 @@ public enum VerdictParser {
             result.append(DimensionScore(name: known?.name ?? name, score: score, weight: weight))
         }
         // An "overall" score alone is still a verdict.
-        if result.isEmpty, let overall = finite.first(where: { ["overall", "total", "score"].contains(normalized($0.0)) }) {
+        if result.isEmpty,
+            let overall = finite.first(where: { ["overall", "total", "score"].contains(normalized($0.0)) })
+        {
             let score = overall.1 / divisor
             if score <= 1 { result.append(DimensionScore(name: "overall", score: score, weight: 1)) }
         }

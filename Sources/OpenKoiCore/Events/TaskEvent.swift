@@ -75,6 +75,8 @@ public enum Notice: Sendable, Hashable {
         case .judgeIsExecutor(let model):
             return "the judge is the executor's own model (\(model)); a small model judging itself is weak evidence. "
                 + "Set [models] evaluator in config.toml to a stronger model."
+        case .workspaceRestored(let iteration, let paths) where iteration == 0:
+            return "put back \(paths.joined(separator: ", ")) as before the task: the next attempt starts afresh"
         case .workspaceRestored(let iteration, let paths):
             return "restored \(paths.joined(separator: ", ")) to iteration \(iteration), the best so far"
         case .restoreFailed(let iteration, let reason):

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// `provider/model`, e.g. `anthropic/claude-sonnet-4-20250514` or `openai-compat/smollm2`.

@@ -35,7 +35,9 @@ extension ChatResponse {
                     response.content = String(response.content[..<end])
                     response.stopReason = .stopSequence
                     // The usage event never comes: estimate the output at ~4 bytes a token for the budget.
-                    if response.usage.outputTokens == 0 { response.usage.outputTokens = response.content.utf8.count / 4 }
+                    if response.usage.outputTokens == 0 {
+                        response.usage.outputTokens = response.content.utf8.count / 4
+                    }
                     return response
                 }
             case .toolCall(let call): response.toolCalls.append(call)

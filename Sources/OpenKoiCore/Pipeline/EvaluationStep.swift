@@ -27,7 +27,8 @@ struct EvaluationStep: Sendable {
         let request = ObjectiveCheckRequest(runTests: runTests, expectedFiles: intent.expectedFiles)
         let objective = await check?.run(request) ?? .empty
         try Task.checkCancellation()
-        var verdict = Verdict(dimensions: Self.dimensions(for: objective), findings: Self.findings(for: objective), objective: objective)
+        var verdict = Verdict(
+            dimensions: Self.dimensions(for: objective), findings: Self.findings(for: objective), objective: objective)
         if objective.hasFailures {
             verdict.judgeSkipped = "the failing checks already say what to fix"
             return verdict
@@ -40,7 +41,8 @@ struct EvaluationStep: Sendable {
         let changed = await changedFiles(attempt)
         let judged: JudgeReply
         do {
-            judged = try await askJudge(task: task, plan: plan, rubric: rubric, attempt: attempt, changed: changed, judge: judge)
+            judged = try await askJudge(
+                task: task, plan: plan, rubric: rubric, attempt: attempt, changed: changed, judge: judge)
         } catch {
             if error is CancellationError || Task.isCancelled { throw error }
             verdict.judgeProblem = JudgeProblem(.callFailed, "the judge call failed: \(Finisher.describe(error))")
@@ -56,7 +58,9 @@ struct EvaluationStep: Sendable {
                     : "the judge's reply could not be read as a verdict: \(ExecutorPrompt.clip(excerpt, limit: 200))")
             return verdict
         }
-        let (kept, dropped) = ReviewFilter.filter(reading.findings, answer: attempt.output + "\n" + changed.map(\.text).joined(separator: "\n"), objective: objective)
+        let (kept, dropped) = ReviewFilter.filter(
+            reading.findings, answer: attempt.output + "\n" + changed.map(\.text).joined(separator: "\n"),
+            objective: objective)
         verdict.judgeScores = reading.dimensions
         verdict.dropped = dropped
         let health = JudgeHealth.Reading(
@@ -85,8 +89,10 @@ struct EvaluationStep: Sendable {
         judge: ModelBinding
     ) async throws -> JudgeReply {
         var messages: [ChatMessage] = [
-            .user(JudgePrompt.user(task: task, plan: plan, rubric: rubric, output: attempt.output, actions: attempt.actions,
-                                   changedFiles: changed))
+            .user(
+                JudgePrompt.user(
+                    task: task, plan: plan, rubric: rubric, output: attempt.output, actions: attempt.actions,
+                    changedFiles: changed))
         ]
         var reply = JudgeReply(reading: nil, usage: .zero, lastReply: "")
         let schema = JudgePrompt.schema(for: rubric)
@@ -146,23 +152,32 @@ struct EvaluationStep: Sendable {
 
     static func findings(for report: TestRunReport) -> [Finding] {
         if report.timedOut {
-            return [Finding(id: "T1", severity: .blocker, dimension: "tests", title: "Test command timed out",
-                            description: "`\(report.command)` did not finish in time.")]
+            return [
+                Finding(
+                    id: "T1", severity: .blocker, dimension: "tests", title: "Test command timed out",
+                    description: "`\(report.command)` did not finish in time.")
+            ]
         }
         if report.exitCode == 127 {
-            return [Finding(id: "T1", severity: .important, dimension: "tests", title: "Test command not found",
-                            description: "`\(report.command)`: \(report.outputTail)")]
+            return [
+                Finding(
+                    id: "T1", severity: .important, dimension: "tests", title: "Test command not found",
+                    description: "`\(report.command)`: \(report.outputTail)")
+            ]
         }
         var findings = report.failures.prefix(12).enumerated().map { index, name in
-            Finding(id: "T\(index + 1)", severity: .blocker, dimension: "tests", title: "Test failed: \(name)",
-                    description: report.failureOutput[name].map { ExecutorPrompt.clip($0, limit: 800) } ?? "")
+            Finding(
+                id: "T\(index + 1)", severity: .blocker, dimension: "tests", title: "Test failed: \(name)",
+                description: report.failureOutput[name].map { ExecutorPrompt.clip($0, limit: 800) } ?? "")
         }
         if !report.succeeded, findings.allSatisfy({ $0.description.isEmpty }) {
             // No assertion text was found per test: the output's tail is the evidence.
             let tail = ExecutorPrompt.clip(report.outputTail, limit: 1500)
             if findings.isEmpty {
-                findings.append(Finding(id: "T1", severity: .blocker, dimension: "tests",
-                                        title: "Tests failed (exit \(report.exitCode))", description: tail))
+                findings.append(
+                    Finding(
+                        id: "T1", severity: .blocker, dimension: "tests",
+                        title: "Tests failed (exit \(report.exitCode))", description: tail))
             } else {
                 findings[0].description = tail
             }

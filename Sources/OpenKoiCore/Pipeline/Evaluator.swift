@@ -7,7 +7,9 @@ actor Evaluator {
     let step: EvaluationStep
     let events: any EventSink
 
-    init(inbox: BoundedChannel<TaskRun>, refine: BoundedChannel<TaskRun>, finisher: Finisher, services: PipelineServices) {
+    init(
+        inbox: BoundedChannel<TaskRun>, refine: BoundedChannel<TaskRun>, finisher: Finisher, services: PipelineServices
+    ) {
         self.inbox = inbox
         self.refine = refine
         self.finisher = finisher
@@ -30,36 +32,42 @@ actor Evaluator {
         let iteration = run.nextIteration
         let id = run.spec.id
         events.publish(TaskEvent(taskID: id, kind: .evaluating(iteration: iteration)))
-        if iteration == 1, Self.judgesItself(run.roles) {
-            notice(id, iteration, .judgeIsExecutor(model: run.roles.evaluator.label))
-        }
-
         if let reason = Self.skipReason(run, attempt) {
             // A confident, short answer to a plain question: judging it would cost more than it could change.
             notice(id, iteration, .evaluationSkipped(reason))
             let verdict = Verdict(dimensions: [], findings: [], judgeSkipped: reason)
-            events.publish(TaskEvent(taskID: id, kind: .evaluated(iteration: iteration, verdict: verdict, identicalOutput: false)))
-            run.iterations.append(IterationRecord(
-                number: iteration, output: attempt.output, verdict: verdict, usage: attempt.usage, decision: .accept))
-            events.publish(TaskEvent(taskID: id, kind: .decided(
-                iteration: iteration, score: nil, decision: .accept, totalCostUSD: run.meter.costUSD,
-                totalTokens: run.meter.usage.total)))
+            events.publish(
+                TaskEvent(taskID: id, kind: .evaluated(iteration: iteration, verdict: verdict, identicalOutput: false)))
+            run.iterations.append(
+                IterationRecord(
+                    number: iteration, output: attempt.output, verdict: verdict, usage: attempt.usage, decision: .accept
+                ))
+            events.publish(
+                TaskEvent(
+                    taskID: id,
+                    kind: .decided(
+                        iteration: iteration, score: nil, decision: .accept, totalCostUSD: run.meter.costUSD,
+                        totalTokens: run.meter.usage.total)))
             return await finisher.finish(run, decision: .accept)
         }
 
         let previous = run.iterations.last
         // Reuse a verdict only for the same plain answer: an attempt that acted through tools may have
         // changed files behind the same words, and an unscored verdict deserves another try.
-        let identical = previous.map {
-            $0.output == attempt.output && !$0.usedTools && attempt.actions.isEmpty && $0.verdict?.score != nil
-        } ?? false
+        let identical =
+            previous.map {
+                $0.output == attempt.output && !$0.usedTools && attempt.actions.isEmpty && $0.verdict?.score != nil
+            } ?? false
         var verdict: Verdict
         if attempt.output.trimmed.isEmpty {
             // Nothing to judge: an empty answer scores 0 on its face, and the next iteration is told so.
             verdict = Verdict(
                 dimensions: [DimensionScore(name: "answer", score: 0, weight: 1)],
-                findings: [Finding(id: "A1", severity: .blocker, dimension: "answer", title: "Empty answer",
-                                   description: "The model returned no text.", fix: "Give the complete answer as text.")])
+                findings: [
+                    Finding(
+                        id: "A1", severity: .blocker, dimension: "answer", title: "Empty answer",
+                        description: "The model returned no text.", fix: "Give the complete answer as text.")
+                ])
         } else if identical, let reused = previous?.verdict {
             // Same answer as last time: the same verdict applies, and judging it again would only cost tokens.
             verdict = reused
@@ -80,38 +88,59 @@ actor Evaluator {
             case .success(let judged):
                 verdict = judged
             case .failure(.stopped(let cause)):
-                run.iterations.append(IterationRecord(number: iteration, output: attempt.output, verdict: nil, usage: attempt.usage, decision: .continue))
+                run.iterations.append(
+                    IterationRecord(
+                        number: iteration, output: attempt.output, verdict: nil, usage: attempt.usage,
+                        decision: .continue))
                 let (decision, message) = Finisher.describe(cause, policy: run.policy)
                 return await finisher.finish(run, decision: decision, error: message)
             case .failure(.error(let error)):
-                verdict = Verdict(dimensions: [], findings: [], judgeProblem: JudgeProblem(
-                    .callFailed, "evaluation failed: \(Finisher.describe(error))"))
+                verdict = Verdict(
+                    dimensions: [], findings: [],
+                    judgeProblem: JudgeProblem(
+                        .callFailed, "evaluation failed: \(Finisher.describe(error))"))
+            }
+            if weakJudge, verdict.judgeSkipped == nil, !run.toldJudgeIsExecutor {
+                // Said when the judge first really judges: a skipped or objective-only evaluation used no judge.
+                run.toldJudgeIsExecutor = true
+                notice(id, iteration, .judgeIsExecutor(model: judge.label))
             }
             run.meter.record(verdict.usage, pricing: judge.pricing)
-            events.publish(TaskEvent(taskID: id, kind: .usage(phase: .evaluate, totalUsage: run.meter.usage, totalCostUSD: run.meter.costUSD)))
+            events.publish(
+                TaskEvent(
+                    taskID: id,
+                    kind: .usage(phase: .evaluate, totalUsage: run.meter.usage, totalCostUSD: run.meter.costUSD)))
             report(verdict, task: id, iteration: iteration)
         }
-        events.publish(TaskEvent(taskID: id, kind: .evaluated(iteration: iteration, verdict: verdict, identicalOutput: identical)))
+        events.publish(
+            TaskEvent(taskID: id, kind: .evaluated(iteration: iteration, verdict: verdict, identicalOutput: identical)))
 
         let record = IterationRecord(
             number: iteration, output: attempt.output, verdict: verdict, usage: attempt.usage, decision: .continue,
             usedTools: !attempt.actions.isEmpty)
         var decision = DecisionPolicy.decide(run.iterations + [record], policy: run.policy)
         var reason: String?
-        if decision == .continue || decision == .acceptBest || decision == .plateau, let stop = run.meter.exceeded(run.policy) {
+        if decision == .continue || decision == .acceptBest || decision == .plateau,
+            let stop = run.meter.exceeded(run.policy)
+        {
             decision = stop
             reason = run.meter.explanation(for: stop, policy: run.policy)
         } else if decision == .abortRegression {
-            reason = "score regressed by more than \(BudgetMeter.fixed(run.policy.regressionThreshold, decimals: 2)) from the best iteration; returning the best iteration"
+            reason =
+                "score regressed by more than \(BudgetMeter.fixed(run.policy.regressionThreshold, decimals: 2)) from the best iteration; returning the best iteration"
         } else if decision == .acceptBest, verdict.score == nil, iteration < run.policy.maxIterations {
-            reason = "iteration \(iteration) could not be scored, so it does not drive a refinement; returning the best scored iteration"
+            reason =
+                "iteration \(iteration) could not be scored, so it does not drive a refinement; returning the best scored iteration"
         }
         var recorded = record
         recorded.decision = decision
         run.iterations.append(recorded)
-        events.publish(TaskEvent(taskID: id, kind: .decided(
-            iteration: iteration, score: verdict.score, decision: decision, totalCostUSD: run.meter.costUSD,
-            totalTokens: run.meter.usage.total)))
+        events.publish(
+            TaskEvent(
+                taskID: id,
+                kind: .decided(
+                    iteration: iteration, score: verdict.score, decision: decision, totalCostUSD: run.meter.costUSD,
+                    totalTokens: run.meter.usage.total)))
 
         guard decision == .continue else {
             return await finisher.finish(run, decision: decision, error: reason)
@@ -129,7 +158,9 @@ actor Evaluator {
         if let reason = verdict.objective.testsNotRun { notice(id, iteration, .testsNotRun(reason)) }
         if let problem = verdict.judgeProblem { notice(id, iteration, .judgeProblem(problem)) }
         if let skipped = verdict.judgeSkipped { notice(id, iteration, .judgeNotAsked(skipped)) }
-        if verdict.dropped.total > 0, verdict.judgeProblem == nil { notice(id, iteration, .findingsDropped(verdict.dropped)) }
+        if verdict.dropped.total > 0, verdict.judgeProblem == nil {
+            notice(id, iteration, .findingsDropped(verdict.dropped))
+        }
     }
 
     private nonisolated func notice(_ id: String, _ iteration: Int, _ notice: Notice) {
@@ -145,7 +176,8 @@ actor Evaluator {
             attempt.output.count <= skippableAnswerLength, let confidence = attempt.confidence,
             confidence >= run.policy.skipEvalConfidence
         else { return nil }
-        return "a short answer to a simple question, given with confidence \(BudgetMeter.fixed(confidence, decimals: 2)) "
+        return
+            "a short answer to a simple question, given with confidence \(BudgetMeter.fixed(confidence, decimals: 2)) "
             + "(skip_eval_confidence is \(BudgetMeter.fixed(run.policy.skipEvalConfidence, decimals: 2)))"
     }
 

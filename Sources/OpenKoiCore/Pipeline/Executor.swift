@@ -8,7 +8,8 @@ actor Executor {
     let finisher: Finisher
     let services: PipelineServices
 
-    init(inbox: BoundedChannel<TaskRun>, next: BoundedChannel<TaskRun>, finisher: Finisher, services: PipelineServices) {
+    init(inbox: BoundedChannel<TaskRun>, next: BoundedChannel<TaskRun>, finisher: Finisher, services: PipelineServices)
+    {
         self.inbox = inbox
         self.next = next
         self.finisher = finisher
@@ -26,7 +27,8 @@ actor Executor {
         let iteration = run.nextIteration
         let maxIterations = max(1, run.policy.maxIterations)
         let events = services.events
-        events.publish(TaskEvent(taskID: run.spec.id, kind: .iterationStarted(iteration: iteration, maxIterations: maxIterations)))
+        events.publish(
+            TaskEvent(taskID: run.spec.id, kind: .iterationStarted(iteration: iteration, maxIterations: maxIterations)))
 
         // A plain question is answered without tools: offering them only distracts small models.
         let tools: any ToolBox = run.isTrivial ? EmptyToolBox() : services.tools
@@ -37,12 +39,14 @@ actor Executor {
         if let files, run.snapshot == nil {
             run.snapshot = await files.snapshot(characterBudget: budget, mentioned: run.intent.mentionedPaths)
         }
-        var refine = await refineContext(&run, files: files, budget: budget / 2)
-        if style == .text, refine != nil, let files {
-            refine?.currentSnapshot = await files.snapshot(characterBudget: budget, mentioned: run.intent.mentionedPaths)
+        var refine = await refineContext(&run, files: files, budget: budget / 2, style: style)
+        if style == .text, refine?.restarts == false, let files {
+            refine?.currentSnapshot = await files.snapshot(
+                characterBudget: budget, mentioned: run.intent.mentionedPaths)
         }
         let protectsTests = !run.intent.allowsTestChanges && !tools.definitions.isEmpty
-        let shownInFull = run.snapshot.map { !$0.isEmpty && $0.unlisted == 0 && $0.contents.count == $0.files.count } ?? false
+        let shownInFull =
+            run.snapshot.map { !$0.isEmpty && $0.unlisted == 0 && $0.contents.count == $0.files.count } ?? false
         let system = ExecutorPrompt.system(
             task: run.spec, plan: run.plan, tools: tools.definitions, style: style, identity: services.identity,
             protectsTests: protectsTests, textTools: !shownInFull,
@@ -52,7 +56,8 @@ actor Executor {
         let messages = ExecutorPrompt.messages(
             task: run.spec, snapshot: run.snapshot, refine: refine, style: style, protectsTests: protectsTests)
         var loop = ToolLoop(
-            binding: binding, tools: tools, events: events, taskID: run.spec.id, iteration: iteration, policy: run.policy)
+            binding: binding, tools: tools, events: events, taskID: run.spec.id, iteration: iteration,
+            policy: run.policy)
         loop.style = style
         loop.context = ToolCallContext(allowsTestChanges: run.intent.allowsTestChanges)
         loop.files = files
@@ -64,7 +69,8 @@ actor Executor {
         // Greedy for the first attempt — what one request would get, and the same every time, so a
         // run with more iterations starts from the same answer — warmer when a refinement must find
         // something different, warmer still after an attempt changed nothing.
-        loop.temperature = iteration == 1 ? 0 : (refine?.unchanged == true || refine?.repeatedAnswer == true ? 1.0 : 0.8)
+        loop.temperature =
+            iteration == 1 ? 0 : (refine?.unchanged == true || refine?.repeatedAnswer == true ? 1.0 : 0.8)
         loop.wantsConfidence = run.isTrivial
         loop.textCalls = !shownInFull
         if protectsTests, style == .text {
@@ -72,7 +78,9 @@ actor Executor {
         }
         let spend = LockedValue(run.meter)
         let configured = loop
-        let outcome = await run.control.perform { try await configured.run(system: system, messages: messages, spend: spend) }
+        let outcome = await run.control.perform {
+            try await configured.run(system: system, messages: messages, spend: spend)
+        }
         run.meter = spend.value
         switch outcome {
         case .success(let (attempt, observation)):
@@ -84,17 +92,24 @@ actor Executor {
                 let learned = await services.toolStyles.observe(
                     binding, nativeCalls: observation.nativeCalls, textCalls: observation.textCalls)
             {
-                events.publish(TaskEvent(taskID: run.spec.id, kind: .notice(
-                    iteration: iteration, .toolStyleLearned(model: binding.label, style: learned))))
+                events.publish(
+                    TaskEvent(
+                        taskID: run.spec.id,
+                        kind: .notice(
+                            iteration: iteration, .toolStyleLearned(model: binding.label, style: learned))))
             }
             if let stop = attempt.stop {
-                run.iterations.append(IterationRecord(number: iteration, output: attempt.output, verdict: nil, usage: attempt.usage, decision: stop))
+                run.iterations.append(
+                    IterationRecord(
+                        number: iteration, output: attempt.output, verdict: nil, usage: attempt.usage, decision: stop))
                 return await finisher.finish(run, decision: stop, error: attempt.stopReason)
             }
             if run.policy.maxIterations == 0 {
                 // `-i 0`: execute once and return the answer without judging it.
                 run.iterations.append(
-                    IterationRecord(number: iteration, output: attempt.output, verdict: nil, usage: attempt.usage, decision: .acceptBest))
+                    IterationRecord(
+                        number: iteration, output: attempt.output, verdict: nil, usage: attempt.usage,
+                        decision: .acceptBest))
                 return await finisher.finish(run, decision: .acceptBest)
             }
             run.pendingAttempt = attempt
@@ -112,17 +127,23 @@ actor Executor {
     }
 
     /// What the next attempt builds on: the best iteration so far. When the last iteration was
-    /// worse, its file changes are undone first.
+    /// worse, its file changes are undone first. A model that writes files as text, whose best
+    /// attempt still fails tests, starts afresh from the files as they were (see `ExecutorPrompt.retry`).
     private nonisolated func refineContext(
-        _ run: inout TaskRun, files: (any WorkspaceFiles)?, budget: Int
+        _ run: inout TaskRun, files: (any WorkspaceFiles)?, budget: Int, style: ToolCallStyle
     ) async -> RefineContext? {
         guard let last = run.iterations.last else { return nil }
-        let bestIndex = DecisionPolicy.bestIndex(run.iterations, margin: run.policy.improvementThreshold) ?? run.iterations.count - 1
+        let bestIndex =
+            DecisionPolicy.bestIndex(run.iterations, margin: run.policy.improvementThreshold) ?? run.iterations.count
+            - 1
         let base = run.iterations[bestIndex]
+        let restarts = style == .text && files != nil && base.verdict?.tests.map { !$0.succeeded } == true
         var discarded: IterationRecord?
-        if base.number != last.number {
+        if restarts {
+            await finisher.restoreFiles(of: run, toIteration: 0, shownAt: run.nextIteration)
+        } else if base.number != last.number {
             discarded = last
-            await finisher.restoreFiles(of: run, toIteration: base.number)
+            await finisher.restoreFiles(of: run, toIteration: base.number, shownAt: run.nextIteration)
         }
         var current: [WorkspaceSnapshot.FileText] = []
         if let files, !run.originals.isEmpty {
@@ -136,10 +157,12 @@ actor Executor {
         }
         let count = run.iterations.count
         let repeated = count >= 2 && run.iterations[count - 1].output == run.iterations[count - 2].output
-        let unchanged = last.usedTools && !run.originals.isEmpty
+        let unchanged =
+            last.usedTools && !run.originals.isEmpty
             && run.files(after: last.number) == run.files(after: last.number - 1)
         return RefineContext(
-            base: base, discarded: discarded, currentFiles: current, repeatedAnswer: repeated, unchanged: unchanged)
+            base: base, discarded: discarded, currentFiles: current, repeatedAnswer: repeated, unchanged: unchanged,
+            restarts: restarts)
     }
 
     /// Characters of workspace text shown to the model: a share of a small context window, capped.

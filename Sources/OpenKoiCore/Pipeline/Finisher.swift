@@ -7,7 +7,8 @@ struct Finisher: Sendable {
 
     func finish(_ run: TaskRun, decision: Decision, error: String? = nil) async {
         run.control.finish()
-        let returned = DecisionPolicy.returnedIndex(run.iterations, decision: decision, margin: run.policy.improvementThreshold)
+        let returned = DecisionPolicy.returnedIndex(
+            run.iterations, decision: decision, margin: run.policy.improvementThreshold)
         if let returned, returned != run.iterations.count - 1 {
             // The answer returned is an earlier iteration's: so are the files the task leaves behind.
             await restoreFiles(of: run, toIteration: run.iterations[returned].number)
@@ -24,27 +25,37 @@ struct Finisher: Sendable {
     }
 
     /// Puts the files the task changed back as they were after `iteration`, and says so.
-    func restoreFiles(of run: TaskRun, toIteration iteration: Int) async {
+    /// - Parameter shownAt: the iteration progress files the notice under (default: the one restored to).
+    func restoreFiles(of run: TaskRun, toIteration iteration: Int, shownAt: Int? = nil) async {
         guard let files, !run.originals.isEmpty else { return }
+        let label = shownAt ?? iteration
         do {
             let changed = try await files.restore(run.files(after: iteration))
             if !changed.isEmpty {
-                events.publish(TaskEvent(taskID: run.spec.id, kind: .notice(
-                    iteration: iteration, .workspaceRestored(toIteration: iteration, paths: changed))))
+                events.publish(
+                    TaskEvent(
+                        taskID: run.spec.id,
+                        kind: .notice(
+                            iteration: label, .workspaceRestored(toIteration: iteration, paths: changed))))
             }
         } catch {
-            events.publish(TaskEvent(taskID: run.spec.id, kind: .notice(
-                iteration: iteration, .restoreFailed(iteration: iteration, reason: String(describing: error)))))
+            events.publish(
+                TaskEvent(
+                    taskID: run.spec.id,
+                    kind: .notice(
+                        iteration: label, .restoreFailed(iteration: iteration, reason: String(describing: error)))))
         }
     }
 
     static func result(for run: TaskRun, decision: Decision, error: String?, returned: Int?) -> TaskResult {
         let record = returned.map { run.iterations[$0] }
         let elapsed = run.started.duration(to: .now)
-        let milliseconds = Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)
+        let milliseconds = Int(
+            elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)
         var error = error
         if error == nil, decision == .unscored {
-            error = "no iteration could be scored (the judge failed or was not trusted, and there were no tests); "
+            error =
+                "no iteration could be scored (the judge failed or was not trusted, and there were no tests); "
                 + "the first answer is returned unverified"
         }
         return TaskResult(
@@ -59,7 +70,8 @@ struct Finisher: Sendable {
     static func unstarted(_ spec: TaskSpec, decision: Decision, error: String) -> TaskResult {
         TaskResult(
             taskID: spec.id, description: spec.description, output: "", score: nil, iterations: 0, bestIteration: nil,
-            decision: decision, usage: .zero, costUSD: 0, durationMS: 0, error: error, findings: [], model: spec.model ?? "")
+            decision: decision, usage: .zero, costUSD: 0, durationMS: 0, error: error, findings: [],
+            model: spec.model ?? "")
     }
 
     /// Words for a stop caused by cancellation or the wall-clock budget.
@@ -67,7 +79,10 @@ struct Finisher: Sendable {
         switch cause {
         case .cancelled: return (.cancelled, "task cancelled")
         case .timedOut:
-            return (.abortTimeout, "wall-clock budget of \(BudgetMeter.fixed(policy.timeoutSeconds, decimals: 0)) s exhausted; the call in flight was cancelled (raise it with --timeout or [iteration] timeout_seconds)")
+            return (
+                .abortTimeout,
+                "wall-clock budget of \(BudgetMeter.fixed(policy.timeoutSeconds, decimals: 0)) s exhausted; the call in flight was cancelled (raise it with --timeout or [iteration] timeout_seconds)"
+            )
         }
     }
 

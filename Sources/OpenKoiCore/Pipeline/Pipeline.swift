@@ -55,8 +55,12 @@ public final class Pipeline: Sendable {
         }
         let slot = ResultSlot()
         let run = TaskRun(spec: spec, roles: roles, slot: slot)
-        services.events.publish(TaskEvent(taskID: spec.id, kind: .queued(
-            description: spec.description, model: roles.executor.label, maxIterations: spec.policy.maxIterations)))
+        services.events.publish(
+            TaskEvent(
+                taskID: spec.id,
+                kind: .queued(
+                    description: spec.description, model: roles.executor.label, maxIterations: spec.policy.maxIterations
+                )))
         return await withTaskCancellationHandler {
             do {
                 try await planInbox.send(run)

@@ -8,7 +8,9 @@ public struct PipelineConfiguration: Sendable, Hashable {
     /// Capacity of the forward edges (Planner → Executor → Evaluator).
     public var channelCapacity: Int
 
-    public init(planners: Int = 2, executors: Int = 4, evaluators: Int = 4, maxInFlight: Int = 16, channelCapacity: Int = 4) {
+    public init(
+        planners: Int = 2, executors: Int = 4, evaluators: Int = 4, maxInFlight: Int = 16, channelCapacity: Int = 4
+    ) {
         self.planners = max(1, planners)
         self.executors = max(1, executors)
         self.evaluators = max(1, evaluators)
@@ -40,7 +42,8 @@ public struct PipelineServices: Sendable {
     public init(
         router: any ModelRouter, tools: any ToolBox = EmptyToolBox(), workspace: (any WorkspaceFiles)? = nil,
         rubrics: any RubricCatalog = FixedRubricCatalog(), objectiveCheck: (any ObjectiveCheck)? = nil,
-        events: any EventSink = NullEventSink(), identity: String? = nil, toolStyles: ToolStyleRegistry = ToolStyleRegistry()
+        events: any EventSink = NullEventSink(), identity: String? = nil,
+        toolStyles: ToolStyleRegistry = ToolStyleRegistry()
     ) {
         self.router = router
         self.tools = tools

@@ -40,12 +40,15 @@ actor Planner {
                 run.plan = plan
                 run.meter.record(usage, pricing: planner.pricing)
                 events.publish(
-                    TaskEvent(taskID: id, kind: .usage(phase: .plan, totalUsage: run.meter.usage, totalCostUSD: run.meter.costUSD)))
+                    TaskEvent(
+                        taskID: id,
+                        kind: .usage(phase: .plan, totalUsage: run.meter.usage, totalCostUSD: run.meter.costUSD)))
             case .failure(.stopped(let cause)):
                 let (decision, message) = Finisher.describe(cause, policy: run.policy)
                 return await finisher.finish(run, decision: decision, error: message)
             case .failure(.error(let error)):
-                return await finisher.finish(run, decision: .failed, error: "planning failed: \(Finisher.describe(error))")
+                return await finisher.finish(
+                    run, decision: .failed, error: "planning failed: \(Finisher.describe(error))")
             }
         }
         events.publish(TaskEvent(taskID: id, kind: .planReady(run.plan)))

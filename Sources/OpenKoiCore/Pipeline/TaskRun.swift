@@ -20,6 +20,8 @@ struct TaskRun: Sendable {
     var originals: [String: String?] = [:]
     /// The changed files' text after each iteration, by iteration number.
     var checkpoints: [Int: [String: String?]] = [:]
+    /// Progress already said that the judge is the executor's own model (said once, when it first judges).
+    var toldJudgeIsExecutor = false
 
     init(spec: TaskSpec, roles: TaskRoles, slot: ResultSlot) {
         self.spec = spec

@@ -50,7 +50,8 @@ extension ToolLoop {
             } else if let problem = edit.problem {
                 refusal = problem
             } else if let path = edit.path, edit.naming == .inferred, !scope.allowsInferred(path) {
-                refusal = "'\(path)' is not a file of the workspace or the task; head the block with `### FILE: \(path)` to create it"
+                refusal =
+                    "'\(path)' is not a file of the workspace or the task; head the block with `### FILE: \(path)` to create it"
             }
             let protected = edit.path.map(scope.isProtected) ?? false
             if protected { refusal = "it is an existing test file, and the task does not ask for test changes" }
@@ -65,9 +66,16 @@ extension ToolLoop {
             let label = "\(edit.label) block"
             guard refusal == nil, let call = edit.toolCall(id: "edit_\(iteration)_\(round)_\(index + 1)") else {
                 let reason = refusal ?? "it cannot be applied"
-                state.actions.append(ToolAction(summary: label, arguments: "", result: "not applied: \(reason)", isError: true))
-                events.publish(TaskEvent(taskID: taskID, kind: .toolCall(iteration: iteration, name: "edit", summary: "\(label): not applied (\(reason))")))
-                if !protected, edit.path != nil || edits.count == 1 { failures.append("\(label): not applied: \(reason)") }
+                state.actions.append(
+                    ToolAction(summary: label, arguments: "", result: "not applied: \(reason)", isError: true))
+                events.publish(
+                    TaskEvent(
+                        taskID: taskID,
+                        kind: .toolCall(
+                            iteration: iteration, name: "edit", summary: "\(label): not applied (\(reason))")))
+                if !protected, edit.path != nil || edits.count == 1 {
+                    failures.append("\(label): not applied: \(reason)")
+                }
                 continue
             }
             let summary = "\(Self.summary(of: call)) from \(label)\(note)"
@@ -76,10 +84,13 @@ extension ToolLoop {
                 return failures
             }
             var outcome = await runTracked(call, state: &state)
-            if outcome.isError { outcome.content += await state.repeats.note(for: call, outcome: outcome, files: files) }
-            state.actions.append(ToolAction(
-                summary: summary, arguments: Self.editArguments(call),
-                result: ExecutorPrompt.clip(outcome.content, limit: 600), isError: outcome.isError))
+            if outcome.isError {
+                outcome.content += await state.repeats.note(for: call, outcome: outcome, files: files)
+            }
+            state.actions.append(
+                ToolAction(
+                    summary: summary, arguments: Self.editArguments(call),
+                    result: ExecutorPrompt.clip(outcome.content, limit: 600), isError: outcome.isError))
             if outcome.isError { failures.append("\(label): \(outcome.content)") }
         }
         return failures
@@ -101,11 +112,13 @@ extension ToolLoop {
             fitted.change = .write(merged)
             return .success(fitted)
         }
-        return .failure(EditProblem(message: """
-            the block has \(after) lines but \(path) has \(before), so it looks like an excerpt, and its \
-            functions could not be matched to the file's. Send the whole file, only whole functions or classes \
-            (they replace the ones of the same name), or SEARCH/REPLACE blocks
-            """))
+        return .failure(
+            EditProblem(
+                message: """
+                    the block has \(after) lines but \(path) has \(before), so it looks like an excerpt, and its \
+                    functions could not be matched to the file's. Send the whole file, only whole functions or classes \
+                    (they replace the ones of the same name), or SEARCH/REPLACE blocks
+                    """))
     }
 
     /// An unnamed whole-file block that is plainly one workspace file: a near-complete copy of it,
@@ -116,7 +129,8 @@ extension ToolLoop {
         var matches: [String] = []
         for (path, text) in await files.contents(of: candidates) {
             guard let text, !text.isEmpty else { continue }
-            let copy = SnippetMerge.overlap(content, with: text) >= 0.6
+            let copy =
+                SnippetMerge.overlap(content, with: text) >= 0.6
                 && Double(Self.nonBlankLines(content)) >= Double(Self.nonBlankLines(text)) * 0.6
             if copy || SnippetMerge.merge(content, into: text) != nil { matches.append(path) }
         }
@@ -156,7 +170,8 @@ struct RepeatedCalls: Sendable {
         let key = Self.signature(call)
         calls[key, default: 0] += 1
         guard outcome.isError else {
-            return calls[key, default: 0] >= 2 ? "\n\n[You already made this exact call; its result is the same. Move on.]" : ""
+            return calls[key, default: 0] >= 2
+                ? "\n\n[You already made this exact call; its result is the same. Move on.]" : ""
         }
         failures[key, default: 0] += 1
         guard failures[key, default: 0] >= 2 else { return "" }
@@ -164,7 +179,8 @@ struct RepeatedCalls: Sendable {
             let path = call.arguments.first("path", "file_path")?.stringValue,
             let files, let current = await files.contents(of: [path]).values.first, let text = current
         else {
-            return "\n\n[This exact call has now failed \(failures[key, default: 0]) times. Change it, or do without it.]"
+            return
+                "\n\n[This exact call has now failed \(failures[key, default: 0]) times. Change it, or do without it.]"
         }
         return """
 

@@ -69,7 +69,9 @@ struct ToolLoop: Sendable {
                 guard pruned.removed > 0 else { throw error }
                 state.messages = pruned.messages
                 state.prunedThisCall = true
-                events.publish(TaskEvent(taskID: taskID, kind: .contextPruned(iteration: iteration, removedMessages: pruned.removed)))
+                events.publish(
+                    TaskEvent(
+                        taskID: taskID, kind: .contextPruned(iteration: iteration, removedMessages: pruned.removed)))
                 continue
             }
             state.usage += response.usage
@@ -78,10 +80,15 @@ struct ToolLoop: Sendable {
                 return m
             }
             events.publish(
-                TaskEvent(taskID: taskID, kind: .usage(phase: .execute, totalUsage: meter.usage, totalCostUSD: meter.costUSD)))
+                TaskEvent(
+                    taskID: taskID, kind: .usage(phase: .execute, totalUsage: meter.usage, totalCostUSD: meter.costUSD))
+            )
             if let stop = meter.exceeded(policy) {
-                return (state.attempt(output: response.content.isEmpty ? state.finalText : response.content, stop: stop,
-                                      reason: meter.explanation(for: stop, policy: policy)), observation)
+                return (
+                    state.attempt(
+                        output: response.content.isEmpty ? state.finalText : response.content, stop: stop,
+                        reason: meter.explanation(for: stop, policy: policy)), observation
+                )
             }
 
             var calls = response.toolCalls
@@ -95,7 +102,9 @@ struct ToolLoop: Sendable {
                 let edits = EditBlockParser.edits(in: response.content, truncated: response.stopReason == .maxTokens)
                 if !native, !calls.isEmpty || !edits.isEmpty { observation.textCalls = true }
                 editFailures = await apply(edits, scope: scope, round: round, state: &state, spend: spend)
-                if let stop = state.stop { return (state.attempt(output: response.content, stop: stop.0, reason: stop.1), observation) }
+                if let stop = state.stop {
+                    return (state.attempt(output: response.content, stop: stop.0, reason: stop.1), observation)
+                }
             } else if !native, !calls.isEmpty {
                 observation.textCalls = true
             }
@@ -140,11 +149,13 @@ struct ToolLoop: Sendable {
         content += await state.repeats.note(for: call, outcome: outcome, files: files)
         if state.repeats.shouldWithdrawTools(after: call) {
             state.toolsWithdrawn = true
-            content += "\n\n[The same call was made three times. Tools are withdrawn for this attempt: give your final answer now.]"
+            content +=
+                "\n\n[The same call was made three times. Tools are withdrawn for this attempt: give your final answer now.]"
         }
-        state.actions.append(ToolAction(
-            summary: summary, arguments: ExecutorPrompt.clip(call.arguments.jsonString, limit: 2000),
-            result: ExecutorPrompt.clip(outcome.content, limit: 600), isError: outcome.isError))
+        state.actions.append(
+            ToolAction(
+                summary: summary, arguments: ExecutorPrompt.clip(call.arguments.jsonString, limit: 2000),
+                result: ExecutorPrompt.clip(outcome.content, limit: 600), isError: outcome.isError))
         if native {
             state.messages.append(.toolResult(for: call, content: content))
         } else {
@@ -161,8 +172,10 @@ struct ToolLoop: Sendable {
         }
         events.publish(TaskEvent(taskID: taskID, kind: .toolCall(iteration: iteration, name: name, summary: summary)))
         guard meter.toolCalls >= policy.toolLoop.circuitBreaker else { return nil }
-        return (.abortToolLoop,
-                "tool loop circuit breaker: \(meter.toolCalls) tool calls reached the limit of \(policy.toolLoop.circuitBreaker) ([safety.tool_loop] circuit_breaker)")
+        return (
+            .abortToolLoop,
+            "tool loop circuit breaker: \(meter.toolCalls) tool calls reached the limit of \(policy.toolLoop.circuitBreaker) ([safety.tool_loop] circuit_breaker)"
+        )
     }
 
     /// Runs a call through the tool box, first keeping the original text of a file it may change
@@ -188,12 +201,16 @@ struct ToolLoop: Sendable {
         if totalCalls >= policy.toolLoop.critical, !state.warnedCritical {
             state.warnedCritical = true
             events.publish(
-                TaskEvent(taskID: taskID, kind: .toolLoopWarning(iteration: iteration, calls: totalCalls, level: .critical)))
+                TaskEvent(
+                    taskID: taskID, kind: .toolLoopWarning(iteration: iteration, calls: totalCalls, level: .critical)))
             state.messages.append(
-                .user("[SYSTEM WARNING] You have made \(totalCalls) tool calls. Wrap up now: give your final answer without further tool calls."))
+                .user(
+                    "[SYSTEM WARNING] You have made \(totalCalls) tool calls. Wrap up now: give your final answer without further tool calls."
+                ))
         } else if totalCalls >= policy.toolLoop.warning, totalCalls - calls < policy.toolLoop.warning {
             events.publish(
-                TaskEvent(taskID: taskID, kind: .toolLoopWarning(iteration: iteration, calls: totalCalls, level: .warning)))
+                TaskEvent(
+                    taskID: taskID, kind: .toolLoopWarning(iteration: iteration, calls: totalCalls, level: .warning)))
         }
     }
 
@@ -203,7 +220,9 @@ struct ToolLoop: Sendable {
         if !modified.isEmpty { lines.append("Changed files: " + modified.joined(separator: ", ")) }
         lines.append("Actions:")
         for action in actions.suffix(20) {
-            lines.append("- \(action.summary)" + (action.isError ? " (failed: \(action.result.split(separator: "\n").first ?? ""))" : ""))
+            lines.append(
+                "- \(action.summary)"
+                    + (action.isError ? " (failed: \(action.result.split(separator: "\n").first ?? ""))" : ""))
         }
         return lines.joined(separator: "\n")
     }

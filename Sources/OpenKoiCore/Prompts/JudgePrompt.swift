@@ -25,7 +25,8 @@ enum JudgePrompt {
         if !actions.isEmpty {
             text += "\n# Tool calls the agent made (they took effect in the workspace)\n"
             for action in actions.suffix(12) {
-                text += "- \(action.summary) \(action.isError ? "FAILED" : "ok")\n  arguments: \(action.arguments)\n  result: \(action.result)\n"
+                text +=
+                    "- \(action.summary) \(action.isError ? "FAILED" : "ok")\n  arguments: \(action.arguments)\n  result: \(action.result)\n"
             }
         }
         if !changedFiles.isEmpty {
@@ -34,7 +35,8 @@ enum JudgePrompt {
         }
         // The files are shown as they are now; the answer's copies of them would only repeat them.
         let answer = changedFiles.isEmpty ? output : withoutCodeBlocks(output)
-        text += "\n# Answer to review\n\(ExecutorPrompt.clip(answer, limit: changedFiles.isEmpty ? 12_000 : 3_000))\n\n# Reply format\n"
+        text +=
+            "\n# Answer to review\n\(ExecutorPrompt.clip(answer, limit: changedFiles.isEmpty ? 12_000 : 3_000))\n\n# Reply format\n"
         text += "List only real problems as findings, with evidence; an empty list is fine when there are none.\n"
         let example = rubric.dimensions.map { "\"\($0.name)\": <score from 0.0 to 1.0>" }.joined(separator: ", ")
         text += """
@@ -97,5 +99,6 @@ enum JudgePrompt {
         return joined.isEmpty ? "(the answer was only the file changes above)" : joined
     }
 
-    static let retry = "That reply could not be read. Reply with only the JSON object in the format given, no other text."
+    static let retry =
+        "That reply could not be read. Reply with only the JSON object in the format given, no other text."
 }

@@ -27,7 +27,8 @@ struct TaskIntent: Sendable, Hashable {
     }
 
     static let creationVerbs: Set<String> = [
-        "create", "creates", "creating", "write", "writes", "generate", "save", "saves", "add", "make", "produce", "new",
+        "create", "creates", "creating", "write", "writes", "generate", "save", "saves", "add", "make", "produce",
+        "new",
         "called", "named",
     ]
     /// "Fix the failing test" means fixing the code under test, so "fix" is not among them.
@@ -38,7 +39,8 @@ struct TaskIntent: Sendable, Hashable {
     /// An edit verb within three words before "test"/"tests"/"test file" (or a test file's name).
     static func asksForTestChanges(_ words: [String]) -> Bool {
         for (index, word) in words.enumerated() {
-            let isTestWord = word == "test" || word == "tests" || word == "unittest" || word == "unittests"
+            let isTestWord =
+                word == "test" || word == "tests" || word == "unittest" || word == "unittests"
                 || word.hasPrefix("test_") || word.hasSuffix("_test.py") || word.contains(".test.")
                 || word.contains(".spec.")
             guard isTestWord else { continue }

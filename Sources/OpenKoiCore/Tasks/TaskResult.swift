@@ -65,7 +65,9 @@ public struct IterationRecord: Sendable, Hashable {
     /// The attempt acted through tools: its effect is not all in `output`.
     public var usedTools: Bool
 
-    public init(number: Int, output: String, verdict: Verdict?, usage: TokenUsage, decision: Decision, usedTools: Bool = false) {
+    public init(
+        number: Int, output: String, verdict: Verdict?, usage: TokenUsage, decision: Decision, usedTools: Bool = false
+    ) {
         self.number = number
         self.output = output
         self.verdict = verdict

@@ -6,7 +6,9 @@ public struct TaskSpec: Sendable, Hashable {
     public var model: String?
     public var policy: TaskPolicy
 
-    public init(id: String = TaskSpec.newID(), description: String, model: String? = nil, policy: TaskPolicy = TaskPolicy()) {
+    public init(
+        id: String = TaskSpec.newID(), description: String, model: String? = nil, policy: TaskPolicy = TaskPolicy()
+    ) {
         self.id = id
         self.description = description
         self.model = model

@@ -20,15 +20,24 @@ public struct ScriptedReply: Sendable {
         self.logprobs = logprobs
     }
 
-    public static func text(_ text: String, usage: TokenUsage = TokenUsage(inputTokens: 10, outputTokens: 5)) -> ScriptedReply {
+    public static func text(_ text: String, usage: TokenUsage = TokenUsage(inputTokens: 10, outputTokens: 5))
+        -> ScriptedReply
+    {
         ScriptedReply(text: text, usage: usage)
     }
 
     /// A judge reply in the JSON shape the evaluator asks for.
-    public static func verdict(_ scores: [String: Double], findings: [(severity: String, title: String)] = [], missingSteps: [String] = []) -> ScriptedReply {
+    public static func verdict(
+        _ scores: [String: Double], findings: [(severity: String, title: String)] = [], missingSteps: [String] = []
+    ) -> ScriptedReply {
         let scoreJSON: JSONValue = .object(scores.mapValues { .number($0) })
-        let findingJSON: JSONValue = .array(findings.map { ["severity": .string($0.severity), "title": .string($0.title), "description": "", "fix": "do better"] })
-        let body: JSONValue = ["scores": scoreJSON, "findings": findingJSON, "missing_steps": .array(missingSteps.map { .string($0) })]
+        let findingJSON: JSONValue = .array(
+            findings.map {
+                ["severity": .string($0.severity), "title": .string($0.title), "description": "", "fix": "do better"]
+            })
+        let body: JSONValue = [
+            "scores": scoreJSON, "findings": findingJSON, "missing_steps": .array(missingSteps.map { .string($0) }),
+        ]
         return .text(body.jsonString)
     }
 }
@@ -42,7 +51,8 @@ public final class ScriptedModel: ModelProvider {
 
     /// - Parameter handler: gets each request and its 0-based call number; may sleep (to model latency)
     ///   or throw (`ProviderError`) to model failures. Cancellation must be honoured, as a real transfer would.
-    public init(id: String = "scripted", handler: @escaping @Sendable (ChatRequest, Int) async throws -> ScriptedReply) {
+    public init(id: String = "scripted", handler: @escaping @Sendable (ChatRequest, Int) async throws -> ScriptedReply)
+    {
         self.id = id
         self.handler = handler
     }

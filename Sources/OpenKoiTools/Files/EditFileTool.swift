@@ -33,7 +33,9 @@ struct EditFileTool: BuiltinTool {
         guard !old.isEmpty else {
             throw ToolFailure("edit_file: 'old_string' is empty; to create a file or replace all of it, use write_file")
         }
-        guard old != new else { throw ToolFailure("edit_file: 'old_string' and 'new_string' are identical; nothing to change") }
+        guard old != new else {
+            throw ToolFailure("edit_file: 'old_string' and 'new_string' are identical; nothing to change")
+        }
 
         let target = try access.resolve(path)
         let text = try ReadFileTool.readText(target, tool: "edit_file")
@@ -103,7 +105,8 @@ struct EditFileTool: BuiltinTool {
         try FileSystem.writeAtomically(target.absolute, bytes: updated.utf8, mode: mode, displayPath: target.relative)
         let count = matches.count == 1 ? "1 occurrence" : "\(matches.count) occurrences"
         return ToolOutcome(
-            content: "Edited \(target.relative): replaced \(count) (first at line \(matches[0].start + 1)), matching with indentation and trailing whitespace ignored.",
+            content:
+                "Edited \(target.relative): replaced \(count) (first at line \(matches[0].start + 1)), matching with indentation and trailing whitespace ignored.",
             modifiedPath: target.relative)
     }
 

@@ -14,7 +14,9 @@ enum EditMatching {
     /// Windows of `fileLines` whose lines equal `oldLines` with surrounding whitespace ignored.
     static func whitespaceInsensitiveMatches(of oldLines: [Substring], in fileLines: [Substring]) -> [LineMatch] {
         let wanted = oldLines.map { $0.trimmed }
-        guard !wanted.isEmpty, wanted.contains(where: { !$0.isEmpty }), wanted.count <= fileLines.count else { return [] }
+        guard !wanted.isEmpty, wanted.contains(where: { !$0.isEmpty }), wanted.count <= fileLines.count else {
+            return []
+        }
         var matches: [LineMatch] = []
         var start = 0
         while start + wanted.count <= fileLines.count {
@@ -60,8 +62,9 @@ enum EditMatching {
         var cursor = 0
         for match in matches {
             output += fileLines[cursor..<match.start].map(String.init)
-            let fileIndent = indentation(of: fileLines[match.start..<(match.start + match.count)]
-                .first(where: { !$0.trimmed.isEmpty }) ?? "")
+            let fileIndent = indentation(
+                of: fileLines[match.start..<(match.start + match.count)]
+                    .first(where: { !$0.trimmed.isEmpty }) ?? "")
             for line in significantLines(new) {
                 if line.trimmed.isEmpty {
                     output.append("")

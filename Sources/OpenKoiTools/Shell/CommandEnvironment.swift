@@ -4,7 +4,9 @@ import OpenKoiCore
 /// checks): the inherited one minus credentials, so such code cannot read the user's API keys
 /// and tokens (and echo them into the transcript).
 public enum CommandEnvironment {
-    public static func withoutSecrets(_ environment: [String: String] = Subprocess.inheritedEnvironment) -> [String: String] {
+    public static func withoutSecrets(_ environment: [String: String] = Subprocess.inheritedEnvironment) -> [String:
+        String]
+    {
         environment.filter { !isSecret($0.key) }
     }
 

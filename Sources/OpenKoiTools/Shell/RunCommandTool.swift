@@ -34,7 +34,8 @@ struct RunCommandTool: BuiltinTool {
         var timeout = defaultTimeout
         if let requested = try arguments.optionalDouble("timeout_seconds") {
             guard requested.isFinite, requested > 0 else {
-                throw ToolFailure("run_command: 'timeout_seconds' must be a positive number of seconds, got \(requested)")
+                throw ToolFailure(
+                    "run_command: 'timeout_seconds' must be a positive number of seconds, got \(requested)")
             }
             timeout = min(requested, maxTimeout)
         }
@@ -65,7 +66,8 @@ struct RunCommandTool: BuiltinTool {
                 isError: true)
         }
         if result.cancelled {
-            return ToolOutcome(content: "Command cancelled; it was killed with everything it started.\n\(output)", isError: true)
+            return ToolOutcome(
+                content: "Command cancelled; it was killed with everything it started.\n\(output)", isError: true)
         }
         var header = "Exit code: \(result.exitCode)"
         if let signal = result.terminatingSignal { header += " (killed by signal \(signal))" }

@@ -73,7 +73,9 @@ public struct TestCommandCheck: Sendable {
         let summary = TestOutputParser.parse(result.output)
         var tail = TestOutputParser.tail(of: result.output)
         if result.timedOut {
-            tail = "The test command `\(command)` timed out after \(RunCommandTool.format(timeout)) s and was killed.\n" + tail
+            tail =
+                "The test command `\(command)` timed out after \(RunCommandTool.format(timeout)) s and was killed.\n"
+                + tail
         } else if result.cancelled {
             tail = "The test command `\(command)` was cancelled.\n" + tail
         } else if summary == nil, let missing = missingRunner(result) {
@@ -94,7 +96,9 @@ public struct TestCommandCheck: Sendable {
     private static func missingRunner(_ result: SubprocessResult) -> String? {
         if result.exitCode == 127 { return "command not found (exit 127)" }
         if result.exitCode == 126 { return "command not executable (exit 126)" }
-        if result.output.contains("No module named pytest") { return "pytest is not installed (No module named pytest)" }
+        if result.output.contains("No module named pytest") {
+            return "pytest is not installed (No module named pytest)"
+        }
         return nil
     }
 
@@ -115,13 +119,15 @@ public struct TestCommandCheck: Sendable {
     private static func hasPythonTests(_ workspace: String) -> Bool {
         let entries = (try? FileSystem.entries(workspace, displayPath: workspace)) ?? []
         let rootTests = entries.contains { entry in
-            entry.kind == .file && entry.name.hasSuffix(".py") && (entry.name.hasPrefix("test_") || entry.name.hasSuffix("_test.py"))
+            entry.kind == .file && entry.name.hasSuffix(".py")
+                && (entry.name.hasPrefix("test_") || entry.name.hasSuffix("_test.py"))
         }
         if rootTests { return true }
         let markers = ["pyproject.toml", "pytest.ini", "setup.py", "setup.cfg", "tox.ini"]
         guard markers.contains(where: { FileSystem.info(workspace + "/" + $0) != nil }) else { return false }
         if FileSystem.info(workspace + "/pytest.ini") != nil { return true }
-        if let pyproject = try? FileSystem.readBytes(workspace + "/pyproject.toml", displayPath: "pyproject.toml", maxBytes: 1 << 20),
+        if let pyproject = try? FileSystem.readBytes(
+            workspace + "/pyproject.toml", displayPath: "pyproject.toml", maxBytes: 1 << 20),
             String(decoding: pyproject, as: UTF8.self).contains("[tool.pytest")
         {
             return true
@@ -131,7 +137,9 @@ public struct TestCommandCheck: Sendable {
 
     /// `package.json` with a `scripts.test` that is not npm's placeholder ("Error: no test specified").
     private static func hasNodeTestScript(_ workspace: String) -> Bool {
-        guard let bytes = try? FileSystem.readBytes(workspace + "/package.json", displayPath: "package.json", maxBytes: 1 << 20),
+        guard
+            let bytes = try? FileSystem.readBytes(
+                workspace + "/package.json", displayPath: "package.json", maxBytes: 1 << 20),
             let script = JSONValue.parse(String(decoding: bytes, as: UTF8.self))?["scripts"]?["test"]?.stringValue
         else { return false }
         return !script.trimmed.isEmpty && !script.contains("no test specified")

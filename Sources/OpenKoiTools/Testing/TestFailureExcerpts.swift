@@ -17,7 +17,8 @@ enum TestFailureExcerpts {
         for failure in failures {
             let key = failure.replacing(".", with: "::")
             if let match = sections.first(where: { name, _ in
-                failure == name || key.hasSuffix("::" + name.replacing(".", with: "::")) || failure.hasSuffix("/" + name)
+                failure == name || key.hasSuffix("::" + name.replacing(".", with: "::"))
+                    || failure.hasSuffix("/" + name)
             }) {
                 result[failure] = match.value
             }

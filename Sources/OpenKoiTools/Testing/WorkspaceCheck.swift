@@ -42,7 +42,8 @@ public struct WorkspaceCheck: ObjectiveCheck {
         let ext = target.relative.split(separator: ".").last.map { $0.lowercased() } ?? ""
         switch ext {
         case "py": return await pythonSyntax(target)
-        case "json": return parsed(target, checker: "JSON") { JSONValue.parse($0) == nil ? "it is not valid JSON" : nil }
+        case "json":
+            return parsed(target, checker: "JSON") { JSONValue.parse($0) == nil ? "it is not valid JSON" : nil }
         case "toml":
             return parsed(target, checker: "TOML") { text in
                 do throws(TOMLError) {
@@ -60,7 +61,8 @@ public struct WorkspaceCheck: ObjectiveCheck {
         guard let bytes = try? FileSystem.readBytes(target.absolute, displayPath: target.relative, maxBytes: 16 << 20),
             let text = String(validating: bytes, as: UTF8.self)
         else {
-            return FileCheckResult(path: target.relative, problem: "`\(target.relative)` is not UTF-8 text", checker: checker)
+            return FileCheckResult(
+                path: target.relative, problem: "`\(target.relative)` is not UTF-8 text", checker: checker)
         }
         let issue = problem(text).map { "`\(target.relative)` does not parse as \(checker): \($0)" }
         return FileCheckResult(path: target.relative, problem: issue, checker: checker)
@@ -75,8 +77,12 @@ public struct WorkspaceCheck: ObjectiveCheck {
                 environment: CommandEnvironment.withoutSecrets(), timeout: 20
             ).run()
         else { return FileCheckResult(path: target.relative, problem: nil) }
-        if result.exitCode == 127 || result.exitCode == 126 { return FileCheckResult(path: target.relative, problem: nil) }
-        guard result.exitCode != 0 else { return FileCheckResult(path: target.relative, problem: nil, checker: "python3 ast") }
+        if result.exitCode == 127 || result.exitCode == 126 {
+            return FileCheckResult(path: target.relative, problem: nil)
+        }
+        guard result.exitCode != 0 else {
+            return FileCheckResult(path: target.relative, problem: nil, checker: "python3 ast")
+        }
         let tail = TestOutputParser.tail(of: result.output, lines: 4)
         return FileCheckResult(
             path: target.relative, problem: "`\(target.relative)` does not compile:\n\(tail)", checker: "python3 ast")

@@ -12,11 +12,15 @@ public enum TestFiles {
         if components.dropLast().contains(where: { testDirectories.contains(String($0)) }) { return true }
         let lower = name.lowercased()
         // The runners' own configuration: editing it can switch tests off as surely as editing them.
-        if ["conftest.py", "pytest.ini", "tox.ini", ".mocharc.json", ".mocharc.yml", "phpunit.xml"].contains(lower) { return true }
+        if ["conftest.py", "pytest.ini", "tox.ini", ".mocharc.json", ".mocharc.yml", "phpunit.xml"].contains(lower) {
+            return true
+        }
         if lower.hasPrefix("jest.config.") || lower.hasPrefix("vitest.config.") { return true }
         if lower.hasSuffix(".py") { return lower.hasPrefix("test_") || lower.hasSuffix("_test.py") }
         if lower.hasSuffix("_test.go") { return true }
-        if lower.hasSuffix(".rb") { return lower.hasSuffix("_spec.rb") || lower.hasSuffix("_test.rb") || lower.hasPrefix("test_") }
+        if lower.hasSuffix(".rb") {
+            return lower.hasSuffix("_spec.rb") || lower.hasSuffix("_test.rb") || lower.hasPrefix("test_")
+        }
         if lower.hasSuffix("tests.swift") || lower.hasSuffix("test.swift") { return true }
         if lower.hasSuffix("test.java") || lower.hasSuffix("tests.java") || lower.hasSuffix("test.kt") { return true }
         let parts = lower.split(separator: ".")

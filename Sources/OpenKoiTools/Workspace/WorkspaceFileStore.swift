@@ -58,9 +58,12 @@ public struct WorkspaceFileStore: WorkspaceFiles {
                     try FileSystem.createDirectories(
                         Workspace.parent(of: target.absolute), mode: 0o755, displayPath: target.relative)
                     let mode = FileSystem.info(target.absolute)?.mode ?? 0o644
-                    try FileSystem.writeAtomically(target.absolute, bytes: text.utf8, mode: mode, displayPath: target.relative)
+                    try FileSystem.writeAtomically(
+                        target.absolute, bytes: text.utf8, mode: mode, displayPath: target.relative)
                 } else if FileSystem.info(target.absolute, followLinks: false)?.kind == .file {
-                    guard unlink(target.absolute) == 0 else { throw FileSystem.failure("cannot remove '\(target.relative)'") }
+                    guard unlink(target.absolute) == 0 else {
+                        throw FileSystem.failure("cannot remove '\(target.relative)'")
+                    }
                 }
             } catch {
                 throw WorkspaceError(error.message)
@@ -88,7 +91,9 @@ public struct WorkspaceFileStore: WorkspaceFiles {
         walker.maxEntries = 20_000
         let ending = walker.walk(root, cancel: cancel) { components, kind, _ in
             guard let name = components.last else { return .continue }
-            if name.hasPrefix(".") || name == "__pycache__" || name == "target" || name == "dist" { return .skipChildren }
+            if name.hasPrefix(".") || name == "__pycache__" || name == "target" || name == "dist" {
+                return .skipChildren
+            }
             if kind == .file, !name.hasSuffix(".pyc") { files.append(components.joined(separator: "/")) }
             return .continue
         }
