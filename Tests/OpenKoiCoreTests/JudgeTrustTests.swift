@@ -36,6 +36,43 @@ struct JudgeTrustTests {
             })
     }
 
+    @Test func aFlatZeroWhoseFindingsAreMostlyRepeatsIsDegenerate() async throws {
+        // The 135M judge on "Paris" in CI: 0.00 everywhere, one echo, one title three times and a
+        // stray "the answer is wrong" — a refinement on that turned a right answer into a worse one.
+        let judge = ScriptedModel(replies: [
+            judgeReply(
+                ["relevance": 0, "quality": 0, "completeness": 0],
+                findings: [
+                    ("The capital of France is Paris.", ""), ("Not relevant", "x"), ("Not relevant", "y"),
+                    ("Not relevant", "z"), ("The answer is wrong", "It is not correct."),
+                ])
+        ])
+        let executor = ScriptedModel(replies: [.text(paris), .text("The answer is not a valid answer.")])
+        let harness = PipelineHarness(executor: executor, judge: judge)
+        let (result, _) = await harness.run(TaskSpec(description: trivialTask, policy: policy(3)))
+        #expect(result.output == paris)
+        #expect(result.decision == .unscored)
+        #expect(executor.callCount == 1, "no refinement on a degenerate verdict")
+        #expect(
+            result.judgeProblems.first?.contains("most of its findings repeat the answer or each other") == true,
+            "\(result.judgeProblems)")
+    }
+
+    @Test func aFlatLowScoreWithDistinctFindingsStillDrivesARefinement() async throws {
+        let judge = ScriptedModel(replies: [
+            judgeReply(
+                ["relevance": 0.2, "quality": 0.2, "completeness": 0.2],
+                findings: [("Names the wrong city", "Lyon is not the capital."), ("No source", "Cite one.")]),
+            judgeReply(["relevance": 0.9, "quality": 0.9, "completeness": 0.9], findings: []),
+        ])
+        let executor = ScriptedModel(replies: [.text("Lyon."), .text(paris)])
+        let harness = PipelineHarness(executor: executor, judge: judge)
+        let (result, _) = await harness.run(TaskSpec(description: trivialTask, policy: policy(3)))
+        #expect(executor.callCount == 2)
+        #expect(result.output == paris)
+        #expect(result.judgeProblems.isEmpty, "\(result.judgeProblems)")
+    }
+
     @Test func theSameUniformScoreForEveryAttemptIsDegenerate() async throws {
         let reply = judgeReply(
             ["relevance": 0.6, "quality": 0.6, "completeness": 0.6], findings: [("Too short", "Add detail.")])

@@ -6,15 +6,21 @@ public enum JudgeHealth {
     public struct Reading: Sendable, Hashable {
         public var scores: [DimensionScore]
         public var outOfScale: [String]
-        /// Findings the judge gave, and how many of them only echoed the answer.
+        /// Findings the judge gave, how many of them only echoed the answer, and how many repeated
+        /// another finding (or came over the review's cap).
         public var findingCount: Int
         public var echoes: Int
+        public var duplicates: Int
 
-        public init(scores: [DimensionScore], outOfScale: [String] = [], findingCount: Int = 0, echoes: Int = 0) {
+        public init(
+            scores: [DimensionScore], outOfScale: [String] = [], findingCount: Int = 0, echoes: Int = 0,
+            duplicates: Int = 0
+        ) {
             self.scores = scores
             self.outOfScale = outOfScale
             self.findingCount = findingCount
             self.echoes = echoes
+            self.duplicates = duplicates
         }
     }
 
@@ -34,6 +40,12 @@ public enum JudgeHealth {
         }
         if uniform, first < 0.5, reading.findingCount == reading.echoes {
             return "it scored every dimension \(BudgetMeter.fixed(first, decimals: 2)) without saying what is wrong"
+        }
+        // The 135M judge scored "Paris" 0.00 everywhere with one echo, the same title three times and
+        // one stray "the answer is wrong": a flat low score whose findings are mostly repeats.
+        if uniform, first < 0.5, (reading.echoes + reading.duplicates) * 2 > reading.findingCount {
+            return
+                "it scored every dimension \(BudgetMeter.fixed(first, decimals: 2)) and most of its findings repeat the answer or each other"
         }
         if uniform, !earlier.isEmpty,
             earlier.allSatisfy({ previous in

@@ -65,7 +65,7 @@ struct EvaluationStep: Sendable {
         verdict.dropped = dropped
         let health = JudgeHealth.Reading(
             scores: reading.dimensions, outOfScale: reading.outOfScale, findingCount: reading.findings.count,
-            echoes: dropped.echoes)
+            echoes: dropped.echoes, duplicates: dropped.duplicates)
         if let problem = JudgeHealth.problem(health, earlier: earlierJudgeScores) {
             verdict.judgeProblem = JudgeProblem(.degenerate, "\(judge.label) \(problem)")
             return verdict
