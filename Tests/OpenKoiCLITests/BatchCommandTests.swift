@@ -1,3 +1,4 @@
+import Foundation
 import OpenKoiCore
 import Testing
 
@@ -54,5 +55,37 @@ struct BatchCommandTests {
 
         #expect(!run.stderrHasJSON)
         #expect(await server.requests.count == 6, "one executor and one judge request per good task")
+    }
+
+    @Test func crlfLinesAreTasksAndInvalidUTF8FailsByLineNumber() async throws {
+        let sandbox = try CLISandbox()
+        let path = try sandbox.write("tasks.jsonl", "")
+        var bytes = Array("{\"id\": \"add-1\", \"task\": \"What is 1+1?\"}\r\n".utf8)
+        bytes += Array("{\"id\": \"bad\", \"task\": \"What is ".utf8) + [0xFF, 0xFE] + Array("?\"}\r\n".utf8)
+        bytes += Array("{\"id\": \"add-2\", \"task\": \"What is 2+2?\"}\r\n".utf8)
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        let server = try OpenAIChatEndpoint(executorAnswer: Self.answer)
+        defer { server.shutdown() }
+        let run = try await sandbox.run(
+            ["batch", "tasks.jsonl", "--concurrency", "1", "-m", "openai/gpt-4.1"],
+            environment: openAIEnvironment(baseURL: server.baseURL))
+        #expect(run.exitCode == 1, "line 2 failed: \(run.transcript)")
+        let results = try run.jsonLines()
+        #expect(results.count == 3, "\(run.stdout)")
+        let byID = Dictionary(uniqueKeysWithValues: results.compactMap { r in r["id"]?.stringValue.map { ($0, r) } })
+        #expect(byID["add-1"]?["output"] == "2", "\(run.stdout)")
+        #expect(byID["add-2"]?["output"] == "4", "\(run.stdout)")
+        let bad = try #require(byID["line-2"], "\(run.stdout)")
+        #expect(bad["status"] == "failed")
+        #expect(bad["error"] == "line 2: not valid UTF-8", "\(bad)")
+    }
+
+    @Test func concurrencyAboveTheMaximumIsAUsageError() async throws {
+        let sandbox = try CLISandbox()
+        try sandbox.write("tasks.jsonl", "{\"task\": \"What is 1+1?\"}\n")
+        let run = try await sandbox.run(["batch", "tasks.jsonl", "--concurrency", "1000000", "-m", "openai/gpt-4.1"])
+        #expect(run.exitCode == 64, "\(run.transcript)")
+        #expect(run.stderr.contains("--concurrency must be between 1 and 256, got 1000000"), "\(run.stderr)")
+        #expect(run.stdout.isEmpty)
     }
 }

@@ -17,8 +17,12 @@ struct Batch: ParsableCommand {
     @Argument(help: "JSONL file of tasks, or - for stdin.")
     var file: String
 
-    @Option(help: "Tasks run at once.")
+    @Option(help: "Tasks run at once (1–\(Self.maxConcurrency)).")
     var concurrency = 4
+
+    /// More tasks in flight than this only queues them inside the model server; the bound keeps a
+    /// typo (`--concurrency 1000000`) from exhausting memory.
+    static let maxConcurrency = 256
 
     @Flag(help: "No per-task progress lines on stderr.")
     var quiet = false
@@ -26,7 +30,9 @@ struct Batch: ParsableCommand {
     @OptionGroup var options: TaskOptions
 
     func validate() throws {
-        guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1") }
+        guard (1...Self.maxConcurrency).contains(concurrency) else {
+            throw ValidationError("--concurrency must be between 1 and \(Self.maxConcurrency), got \(concurrency)")
+        }
     }
 
     func run() throws {
@@ -42,17 +48,26 @@ struct Batch: ParsableCommand {
         if code != 0 { throw ExitCode(code) }
     }
 
-    func readLines() throws -> [Substring] {
-        let text: String
+    func readLines() throws -> [String?] {
+        let bytes: [UInt8]
         if file == "-" {
-            text = StandardStreams.readStdin()
+            bytes = Array(StandardStreams.readStdin().utf8)
         } else {
             guard let data = FileManager.default.contents(atPath: file) else {
                 throw CLIError("cannot read batch file \(file): no such file or not readable")
             }
-            text = String(decoding: data, as: UTF8.self)
+            bytes = Array(data)
         }
-        return text.split(separator: "\n", omittingEmptySubsequences: false)
+        return Self.lines(bytes)
+    }
+
+    /// The file's lines, split on LF with a CR before it dropped (files written on Windows); a line
+    /// that is not valid UTF-8 is `nil`, so it fails by its number instead of running with U+FFFD in it.
+    static func lines(_ bytes: [UInt8]) -> [String?] {
+        bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map { line in
+            let content = line.last == UInt8(ascii: "\r") ? line.dropLast() : line
+            return String(validating: content, as: UTF8.self)
+        }
     }
 }
 
@@ -62,7 +77,11 @@ enum BatchLine {
     case invalid(id: String, message: String)
     case blank
 
-    init(_ line: Substring, number: Int, policy: TaskPolicy) {
+    init(_ line: String?, number: Int, policy: TaskPolicy) {
+        guard let line else {
+            self = .invalid(id: "line-\(number)", message: "line \(number): not valid UTF-8")
+            return
+        }
         let trimmed = line.trimmed
         guard !trimmed.isEmpty else { self = .blank; return }
         let fallbackID = "line-\(number)"
@@ -102,7 +121,7 @@ enum BatchLine {
     }
 }
 
-func runBatch(session: Session, lines: [Substring], policy: TaskPolicy, concurrency: Int, quiet: Bool) async -> Int32 {
+func runBatch(session: Session, lines: [String?], policy: TaskPolicy, concurrency: Int, quiet: Bool) async -> Int32 {
     let bus = EventBus()
     let state = bus.subscribe()
     let recorder = session.stateRecorder(tracksCurrentTask: false)
