@@ -21,6 +21,26 @@ struct FileToolsTests {
         #expect(part.content.contains("Call read_file with offset=4"))
     }
 
+    @Test func aHugeLimitPassedAsAStringDoesNotOverflow() async throws {
+        let dir = try TemporaryDirectory()
+        try dir.write("two.txt", "one\ntwo\nthree\n")
+        let box = makeToolBox(dir)
+        let outcome = await box.call("read_file", ["path": "two.txt", "offset": 2, "limit": "9223372036854775807"])
+        #expect(!outcome.isError, "\(outcome.content)")
+        #expect(outcome.content == "two\nthree\n", "\(outcome.content)")
+    }
+
+    @Test func aFIFOIsRefusedInsteadOfBlocking() async throws {
+        let dir = try TemporaryDirectory()
+        #expect(mkfifo(dir.path + "/pipe", 0o600) == 0)
+        try dir.write("a.txt", "x\n")
+        let box = makeToolBox(dir)
+        let read = await box.call("read_file", ["path": "pipe"])
+        #expect(read.isError && read.content.contains("not a regular file"), "\(read.content)")
+        let edit = await box.call("edit_file", ["path": "pipe", "old_string": "a", "new_string": "b"])
+        #expect(edit.isError && edit.content.contains("not a regular file"), "\(edit.content)")
+    }
+
     @Test func readFileErrorsNameTheProblem() async throws {
         let dir = try TemporaryDirectory()
         try dir.writeBytes("blob.bin", [0x89, 0x50, 0x4E, 0x47, 0x00, 0x01, 0x02])

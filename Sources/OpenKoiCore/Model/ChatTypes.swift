@@ -127,12 +127,19 @@ public struct TokenUsage: Sendable, Hashable, Codable {
     public var cacheReadTokens: Int
     public var cacheWriteTokens: Int
 
+    /// Counts come from servers: a negative one (-8e15 was seen) would drive tokens and cost below
+    /// zero so no budget ever trips, and a huge one would overflow the sums. Both are clamped.
     public init(inputTokens: Int = 0, outputTokens: Int = 0, cacheReadTokens: Int = 0, cacheWriteTokens: Int = 0) {
-        self.inputTokens = inputTokens
-        self.outputTokens = outputTokens
-        self.cacheReadTokens = cacheReadTokens
-        self.cacheWriteTokens = cacheWriteTokens
+        self.inputTokens = Self.plausible(inputTokens)
+        self.outputTokens = Self.plausible(outputTokens)
+        self.cacheReadTokens = Self.plausible(cacheReadTokens)
+        self.cacheWriteTokens = Self.plausible(cacheWriteTokens)
     }
+
+    /// More tokens than any one call can use (2^40), yet far from overflowing a task's sums.
+    public static let maxPlausible = 1 << 40
+
+    static func plausible(_ count: Int) -> Int { min(max(count, 0), maxPlausible) }
 
     public static let zero = TokenUsage()
 

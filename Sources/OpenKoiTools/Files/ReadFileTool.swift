@@ -20,7 +20,8 @@ struct ReadFileTool: BuiltinTool {
                 [
                     "path": Schema.string("File path, relative to the workspace root (or absolute inside it)."),
                     "offset": Schema.integer("First line to return, 1-based. Default 1.", minimum: 1),
-                    "limit": Schema.integer("Maximum number of lines to return. Default \(Self.defaultLimit).", minimum: 1),
+                    "limit": Schema.integer(
+                        "Maximum number of lines to return. Default \(Self.defaultLimit).", minimum: 1),
                     "line_numbers": Schema.boolean(
                         "Prefix each line with its number and a tab (not part of the file: leave them out of edit_file's old_string). Default false."
                     ),
@@ -44,9 +45,11 @@ struct ReadFileTool: BuiltinTool {
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         if text.hasSuffix("\n") { lines.removeLast() }
         guard offset <= lines.count else {
-            throw ToolFailure("read_file: offset \(offset) is past the end of '\(target.relative)', which has \(lines.count) lines")
+            throw ToolFailure(
+                "read_file: offset \(offset) is past the end of '\(target.relative)', which has \(lines.count) lines")
         }
-        let last = min(lines.count, offset - 1 + limit)
+        // `limit` comes from the model and may be Int.max: clamp before adding.
+        let last = offset - 1 + min(limit, lines.count - offset + 1)
         var output = ""
         for number in offset...last {
             if numbered {
@@ -57,7 +60,8 @@ struct ReadFileTool: BuiltinTool {
             output += "\n"
         }
         if last < lines.count {
-            output += "\n[Lines \(offset)–\(last) of \(lines.count). Call read_file with offset=\(last + 1) to read more.]"
+            output +=
+                "\n[Lines \(offset)–\(last) of \(lines.count). Call read_file with offset=\(last + 1) to read more.]"
         } else if output.hasSuffix("\n"), !text.hasSuffix("\n") {
             output.removeLast()  // Keep "no newline at end of file" visible to the model.
         }
@@ -72,6 +76,12 @@ struct ReadFileTool: BuiltinTool {
         }
         guard info.kind != .directory else {
             throw ToolFailure("\(tool): '\(target.relative)' is a directory; use list_dir to see its entries")
+        }
+        // Opening a FIFO for reading blocks until a writer comes; a device may never end.
+        guard info.kind == .file || info.kind == .symlink else {
+            throw ToolFailure(
+                "\(tool): '\(target.relative)' is not a regular file (a FIFO, socket or device); this tool only reads regular files"
+            )
         }
         let bytes = try FileSystem.readBytes(target.absolute, displayPath: target.relative, maxBytes: maxFileBytes)
         guard !FileSystem.looksBinary(bytes), let text = String(validating: bytes, as: UTF8.self) else {

@@ -40,12 +40,16 @@ enum FileSystem {
 
     /// The whole file, refusing anything larger than `maxBytes`.
     static func readBytes(_ path: String, displayPath: String, maxBytes: Int) throws(ToolFailure) -> [UInt8] {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        // O_NONBLOCK: a FIFO swapped in after the caller's check must not block the open (regular
+        // files ignore the flag).
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard fd >= 0 else { throw failure("cannot open '\(displayPath)'") }
         defer { close(fd) }
         var raw = stat()
         guard fstat(fd, &raw) == 0 else { throw failure("cannot stat '\(displayPath)'") }
-        guard raw.st_mode & S_IFMT == S_IFREG else { throw ToolFailure("'\(displayPath)' is not a regular file") }
+        guard raw.st_mode & S_IFMT == S_IFREG else {
+            throw ToolFailure("'\(displayPath)' is not a regular file (a FIFO, socket or device); only regular files are read")
+        }
         let size = Int(raw.st_size)
         guard size <= maxBytes else {
             throw ToolFailure(

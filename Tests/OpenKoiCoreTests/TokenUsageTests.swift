@@ -1,0 +1,27 @@
+import OpenKoiCore
+import Testing
+
+/// Usage counts come from servers and are clamped to what a call can really use.
+struct TokenUsageTests {
+    @Test func negativeAndHugeCountsAreClamped() {
+        let usage = TokenUsage(
+            inputTokens: -8_000_000_000_000_000, outputTokens: 12, cacheReadTokens: Int.max, cacheWriteTokens: -1)
+        #expect(usage.inputTokens == 0)
+        #expect(usage.outputTokens == 12)
+        #expect(usage.cacheReadTokens == TokenUsage.maxPlausible)
+        #expect(usage.cacheWriteTokens == 0)
+        // Sums are clamped the same way, so they cannot overflow or go negative.
+        let sum = usage + usage + TokenUsage(inputTokens: 5)
+        #expect(sum.total == TokenUsage.maxPlausible + 24 + 5)
+    }
+
+    @Test func aMeterFedNegativeUsageStillTripsItsTokenBudget() {
+        var meter = BudgetMeter()
+        let pricing = ModelPricing(inputPerMTok: 3, outputPerMTok: 15)
+        meter.record(TokenUsage(inputTokens: 100), pricing: pricing)
+        meter.record(TokenUsage(inputTokens: -8_000_000_000_000_000, outputTokens: 150), pricing: pricing)
+        #expect(meter.usage.total == 250)
+        #expect(meter.costUSD > 0)
+        #expect(meter.exceeded(TaskPolicy(tokenBudget: 200)) == .abortBudget)
+    }
+}
