@@ -61,3 +61,25 @@ struct FailureExitTests {
         #expect(result["error"]?.stringValue?.isEmpty == false, "a stopped task should say why: \(run.stdout)")
     }
 }
+
+/// Out-of-range flags are usage errors: exit 64, the flag named, nothing run.
+struct FlagValidationTests {
+    @Test(arguments: [
+        (["-q", "2"], "--quality must be between 0 and 1, got 2.0"),
+        (["--timeout", "0"], "--timeout must be a number of seconds above 0, got 0.0"),
+        (["--timeout", "inf"], "--timeout must be a number of seconds above 0, got inf"),
+        (["--budget", "nan"], "--budget must be 0 or more US dollars"),
+        (["--iterate=-1"], "--iterate must be 0 or more"),
+        (["-i", "-1"], "--iterate must be 0 or more"),
+        (["--budget-tokens", "-5"], "--budget-tokens must be 0 or more"),
+        (["--workspace", "/nonexistent-openkoi-dir"], "--workspace /nonexistent-openkoi-dir: no such directory"),
+        (["--workspace", "/etc/hostname"], "--workspace /etc/hostname: not a directory"),
+    ])
+    func outOfRangeValuesExit64NamingTheFlag(flags: [String], message: String) async throws {
+        let sandbox = try CLISandbox()
+        let run = try await sandbox.run(flags + ["-m", "openai/gpt-4.1", "What is 2+2?"])
+        #expect(run.exitCode == 64, "\(run.transcript)")
+        #expect(run.stderr.contains(message), "\(run.stderr)")
+        #expect(run.stdout.isEmpty)
+    }
+}

@@ -50,10 +50,14 @@ struct TaskOptions: ParsableArguments {
     @Option(name: [.short, .long], help: "Model as provider/model (e.g. openai/gpt-4.1, local/smollm2-135m) or a bare model name.")
     var model: String?
 
-    @Option(name: [.customShort("i"), .long], help: "Maximum iterations (0 = execute once without evaluation).")
+    // `.unconditional` (here and on the other numbers): `-i -1` reaches validate() and gets a clear
+    // error, not "Missing value".
+    @Option(
+        name: [.customShort("i"), .long], parsing: .unconditional,
+        help: "Maximum iterations (0 = execute once without evaluation).")
     var iterate: Int?
 
-    @Option(name: [.customShort("q"), .long], help: "Quality threshold between 0 and 1.")
+    @Option(name: [.customShort("q"), .long], parsing: .unconditional, help: "Quality threshold between 0 and 1.")
     var quality: Double?
 
     @Flag(name: [.short, .long], help: "Allow shell commands without asking (unattended runs).")
@@ -62,17 +66,43 @@ struct TaskOptions: ParsableArguments {
     @Option(help: "Config file to load instead of ~/.openkoi/config.toml.")
     var config: String?
 
-    @Option(help: "Cost budget per task in US dollars.")
+    @Option(parsing: .unconditional, help: "Cost budget per task in US dollars.")
     var budget: Double?
 
-    @Option(name: .customLong("budget-tokens"), help: "Token budget per task.")
+    @Option(name: .customLong("budget-tokens"), parsing: .unconditional, help: "Token budget per task.")
     var budgetTokens: Int?
 
-    @Option(help: "Wall-clock budget per task in seconds; the call in flight is cancelled when it runs out.")
+    @Option(parsing: .unconditional, help: "Wall-clock budget per task in seconds; the call in flight is cancelled when it runs out.")
     var timeout: Double?
 
     @Option(help: "Directory the tools act in (default: the current directory).")
     var workspace: String?
+
+    /// Out-of-range values are usage errors (exit 64) that name the flag, before anything runs.
+    func validate() throws {
+        if let value = iterate, value < 0 {
+            throw ValidationError("--iterate must be 0 or more (0 = execute once without evaluation), got \(value)")
+        }
+        if let value = quality, !(0...1).contains(value) {
+            throw ValidationError("--quality must be between 0 and 1, got \(value)")
+        }
+        if let value = budget, !(value.isFinite && value >= 0) {
+            throw ValidationError("--budget must be 0 or more US dollars (0 = no cost limit), got \(value)")
+        }
+        if let value = budgetTokens, value < 0 {
+            throw ValidationError("--budget-tokens must be 0 or more (0 = no token limit), got \(value)")
+        }
+        if let value = timeout, !(value.isFinite && value > 0) {
+            throw ValidationError("--timeout must be a number of seconds above 0, got \(value)")
+        }
+        if let path = workspace {
+            var info = stat()
+            guard stat(path, &info) == 0 else { throw ValidationError("--workspace \(path): no such directory") }
+            guard info.st_mode & S_IFMT == S_IFDIR else {
+                throw ValidationError("--workspace \(path): not a directory")
+            }
+        }
+    }
 }
 
 #if canImport(Glibc)

@@ -61,18 +61,10 @@ struct Session {
             guard (0...1).contains(value) else { throw CLIError("--quality must be between 0 and 1, got \(value)") }
             policy.qualityThreshold = value
         }
-        if let value = options.budget {
-            guard value >= 0, value.isFinite else { throw CLIError("--budget must be 0 or more US dollars") }
-            policy.maxCostUSD = value
-        }
-        if let value = options.budgetTokens {
-            guard value >= 0 else { throw CLIError("--budget-tokens must be 0 or more") }
-            policy.tokenBudget = value
-        }
-        if let value = options.timeout {
-            guard value > 0, value.isFinite else { throw CLIError("--timeout must be a number of seconds above 0") }
-            policy.timeoutSeconds = value
-        }
+        // The flags' ranges were checked by `TaskOptions.validate()`.
+        if let value = options.budget { policy.maxCostUSD = value }
+        if let value = options.budgetTokens { policy.tokenBudget = value }
+        if let value = options.timeout { policy.timeoutSeconds = value }
         return policy
     }
 
