@@ -38,7 +38,7 @@ struct Batch: ParsableCommand {
     func run() throws {
         let (session, policy, lines) = try reportingCLIErrors {
             let session = try Session(options: options)
-            return (session, try session.policy(), try readLines())
+            return (session, session.policy(), try readLines())
         }
         let concurrency = self.concurrency
         let quiet = self.quiet
@@ -127,7 +127,8 @@ func runBatch(session: Session, lines: [String?], policy: TaskPolicy, concurrenc
     let recorder = session.stateRecorder(tracksCurrentTask: false)
     // Outside the work's task, so a Ctrl-C does not end the (lossless) history before the last results.
     let recorded = Task { await recorder.record(state) }
-    let pipeline = Pipeline(configuration: session.pipelineConfiguration(concurrency: concurrency), services: session.services(events: bus))
+    let pipeline = Pipeline(
+        configuration: session.pipelineConfiguration(concurrency: concurrency), services: session.services(events: bus))
 
     var failed = 0
     var finished = 0
@@ -147,9 +148,11 @@ func runBatch(session: Session, lines: [String?], policy: TaskPolicy, concurrenc
             switch BatchLine(line, number: index + 1, policy: policy) {
             case .blank: continue
             case .invalid(let id, let message):
-                emit(TaskResult(
-                    taskID: id, description: "", output: "", score: nil, iterations: 0, bestIteration: nil, decision: .failed,
-                    usage: .zero, costUSD: 0, durationMS: 0, error: message, findings: [], model: ""))
+                emit(
+                    TaskResult(
+                        taskID: id, description: "", output: "", score: nil, iterations: 0, bestIteration: nil,
+                        decision: .failed,
+                        usage: .zero, costUSD: 0, durationMS: 0, error: message, findings: [], model: ""))
             case .task(let spec):
                 // Keep at most `concurrency` tasks submitted: the file is read as capacity frees up.
                 if running >= concurrency, let result = await group.next() {

@@ -47,7 +47,9 @@ struct OpenKoi: ParsableCommand {
 
 /// Options shared by every command that runs tasks.
 struct TaskOptions: ParsableArguments {
-    @Option(name: [.short, .long], help: "Model as provider/model (e.g. openai/gpt-4.1, local/smollm2-135m) or a bare model name.")
+    @Option(
+        name: [.short, .long],
+        help: "Model as provider/model (e.g. openai/gpt-4.1, local/smollm2-135m) or a bare model name.")
     var model: String?
 
     // `.unconditional` (here and on the other numbers): `-i -1` reaches validate() and gets a clear
@@ -72,7 +74,9 @@ struct TaskOptions: ParsableArguments {
     @Option(name: .customLong("budget-tokens"), parsing: .unconditional, help: "Token budget per task.")
     var budgetTokens: Int?
 
-    @Option(parsing: .unconditional, help: "Wall-clock budget per task in seconds; the call in flight is cancelled when it runs out.")
+    @Option(
+        parsing: .unconditional,
+        help: "Wall-clock budget per task in seconds; the call in flight is cancelled when it runs out.")
     var timeout: Double?
 
     @Option(help: "Directory the tools act in (default: the current directory).")
@@ -106,5 +110,5 @@ struct TaskOptions: ParsableArguments {
 }
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif

@@ -25,7 +25,7 @@ struct Run: ParsableCommand {
         let json = self.json
         let (session, policy) = try reportingCLIErrors {
             let session = try Session(options: options, quiet: quiet || json)
-            return (session, try session.policy())
+            return (session, session.policy())
         }
         let code = BlockingRunner.run {
             await execute(session: session, spec: TaskSpec(description: text, policy: policy), quiet: quiet, json: json)

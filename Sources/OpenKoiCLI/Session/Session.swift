@@ -39,7 +39,7 @@ struct Session {
     }
 
     /// The task policy: config values overridden by flags.
-    func policy(maxIterations: Int? = nil, quality: Double? = nil) throws -> TaskPolicy {
+    func policy() -> TaskPolicy {
         let iteration = config.iteration
         let safety = config.safety
         var policy = TaskPolicy(
@@ -51,17 +51,9 @@ struct Session {
                 warning: safety.toolLoop.warning, critical: safety.toolLoop.critical,
                 circuitBreaker: safety.toolLoop.circuitBreaker),
             skipEvalConfidence: iteration.skipEvalConfidence)
-        if let value = maxIterations ?? options.iterate {
-            guard value >= 0 else {
-                throw CLIError("--iterate must be 0 or more (0 = execute once without evaluation)")
-            }
-            policy.maxIterations = value
-        }
-        if let value = quality ?? options.quality {
-            guard (0...1).contains(value) else { throw CLIError("--quality must be between 0 and 1, got \(value)") }
-            policy.qualityThreshold = value
-        }
         // The flags' ranges were checked by `TaskOptions.validate()`.
+        if let value = options.iterate { policy.maxIterations = value }
+        if let value = options.quality { policy.qualityThreshold = value }
         if let value = options.budget { policy.maxCostUSD = value }
         if let value = options.budgetTokens { policy.tokenBudget = value }
         if let value = options.timeout { policy.timeoutSeconds = value }

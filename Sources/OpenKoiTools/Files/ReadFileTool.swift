@@ -77,12 +77,6 @@ struct ReadFileTool: BuiltinTool {
         guard info.kind != .directory else {
             throw ToolFailure("\(tool): '\(target.relative)' is a directory; use list_dir to see its entries")
         }
-        // Opening a FIFO for reading blocks until a writer comes; a device may never end.
-        guard info.kind == .file || info.kind == .symlink else {
-            throw ToolFailure(
-                "\(tool): '\(target.relative)' is not a regular file (a FIFO, socket or device); this tool only reads regular files"
-            )
-        }
         let bytes = try FileSystem.readBytes(target.absolute, displayPath: target.relative, maxBytes: maxFileBytes)
         guard !FileSystem.looksBinary(bytes), let text = String(validating: bytes, as: UTF8.self) else {
             throw ToolFailure(

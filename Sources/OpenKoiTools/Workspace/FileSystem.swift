@@ -48,7 +48,8 @@ enum FileSystem {
         var raw = stat()
         guard fstat(fd, &raw) == 0 else { throw failure("cannot stat '\(displayPath)'") }
         guard raw.st_mode & S_IFMT == S_IFREG else {
-            throw ToolFailure("'\(displayPath)' is not a regular file (a FIFO, socket or device); only regular files are read")
+            throw ToolFailure(
+                "'\(displayPath)' is not a regular file (a FIFO, socket or device); only regular files are read")
         }
         let size = Int(raw.st_size)
         guard size <= maxBytes else {
@@ -124,7 +125,9 @@ enum FileSystem {
     /// `mkdir -p`; each missing directory gets `mode`.
     static func createDirectories(_ path: String, mode: mode_t, displayPath: String) throws(ToolFailure) {
         if let existing = info(path) {
-            guard existing.kind == .directory else { throw ToolFailure("'\(displayPath)' exists and is not a directory") }
+            guard existing.kind == .directory else {
+                throw ToolFailure("'\(displayPath)' exists and is not a directory")
+            }
             return
         }
         let parent = Workspace.parent(of: path)
