@@ -21,7 +21,11 @@ public struct BuiltinToolBox: ToolBox {
     ///   - toolOutputDir: where over-long outputs are saved (created 0700 on first use).
     ///   - policy: which shell commands may run unattended.
     ///   - commandTimeout: default seconds for `run_command` (the model may ask for more, up to a cap).
-    public init(workspace: String, toolOutputDir: String, policy: CommandPolicy, commandTimeout: Double) {
+    ///   - sandbox: confines `run_command` (`[tools] sandbox`).
+    public init(
+        workspace: String, toolOutputDir: String, policy: CommandPolicy, commandTimeout: Double,
+        sandbox: CommandSandbox = CommandSandbox()
+    ) {
         // The protocol's init cannot throw; a bad workspace makes every tool explain it instead.
         let access = WorkspaceAccess(Result { () throws(WorkspaceError) in try Workspace(root: workspace) })
         tools = [
@@ -31,7 +35,7 @@ public struct BuiltinToolBox: ToolBox {
             ListDirTool(access: access),
             GlobTool(access: access),
             GrepTool(access: access),
-            RunCommandTool(access: access, policy: policy, defaultTimeout: commandTimeout),
+            RunCommandTool(access: access, policy: policy, sandbox: sandbox, defaultTimeout: commandTimeout),
         ]
         truncator = ToolOutputTruncator(directory: toolOutputDir)
         self.access = access

@@ -66,8 +66,8 @@ struct FailureExitTests {
 struct FlagValidationTests {
     @Test(arguments: [
         (["-q", "2"], "--quality must be between 0 and 1, got 2.0"),
-        (["--timeout", "0"], "--timeout must be a number of seconds above 0, got 0.0"),
-        (["--timeout", "inf"], "--timeout must be a number of seconds above 0, got inf"),
+        (["--timeout", "inf"], "--timeout must be 0 or more seconds (0 = no time limit), got inf"),
+        (["--timeout", "-1"], "--timeout must be 0 or more seconds (0 = no time limit), got -1.0"),
         (["--budget", "nan"], "--budget must be 0 or more US dollars"),
         (["--iterate=-1"], "--iterate must be 0 or more"),
         (["-i", "-1"], "--iterate must be 0 or more"),
@@ -81,5 +81,27 @@ struct FlagValidationTests {
         #expect(run.exitCode == 64, "\(run.transcript)")
         #expect(run.stderr.contains(message), "\(run.stderr)")
         #expect(run.stdout.isEmpty)
+    }
+}
+
+/// 0 means "no limit" for every budget, in flags and in config alike (README, "Limits").
+struct ZeroMeansNoLimitTests {
+    @Test(arguments: [
+        (["--timeout", "0", "--budget", "0", "--budget-tokens", "0"], ""),
+        ([], "[iteration]\ntimeout_seconds = 0\ntoken_budget = 0\n[safety]\nmax_cost_usd = 0\n"),
+    ])
+    func zeroBudgetsAreUnlimited(flags: [String], config: String) async throws {
+        let sandbox = try CLISandbox()
+        let server = try FakeOpenAIServer([.text(["4"]), .text([ChatReplies.passingVerdict])])
+        defer { server.shutdown() }
+        var arguments = flags
+        if !config.isEmpty { arguments += ["--config", try sandbox.write("config.toml", config)] }
+        let run = try await sandbox.run(
+            arguments + ["--json", "-m", "openai/gpt-4.1", "What is 2+2?"],
+            environment: openAIEnvironment(baseURL: server.baseURL))
+        #expect(run.exitCode == 0, "\(run.transcript)")
+        let result = try run.singleJSONObject()
+        #expect(result["output"] == "4")
+        #expect(result["status"] == "accepted")
     }
 }

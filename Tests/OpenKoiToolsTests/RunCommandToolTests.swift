@@ -22,7 +22,8 @@ struct RunCommandToolTests {
 
     @Test func timeoutKillsTheCommandAndSaysSo() async throws {
         let dir = try TemporaryDirectory()
-        let outcome = await makeToolBox(dir).call(
+        // Unsandboxed, so `$$` is a pid this process can look up (the sandboxed case has its own test).
+        let outcome = await makeToolBox(dir, sandbox: CommandSandbox(mode: .off)).call(
             "run_command", ["command": "echo $$; exec sleep 100", "timeout_seconds": 0.3])
         #expect(outcome.isError)
         #expect(outcome.content.contains("timed out after 0.3 s"))
@@ -34,7 +35,7 @@ struct RunCommandToolTests {
     @Test func cancellingTheCallKillsTheCommand() async throws {
         let dir = try TemporaryDirectory()
         #expect(mkfifo(dir.url("ready"), 0o600) == 0)
-        let box = makeToolBox(dir)
+        let box = makeToolBox(dir, sandbox: CommandSandbox(mode: .off))
         let call = Task { await box.call("run_command", ["command": "echo $$ > ready; exec sleep 100"]) }
         let fifo = dir.url("ready")
         let pidText = await DedicatedThread.run { () -> String in

@@ -9,8 +9,8 @@ final class TemporaryDirectory {
     /// Absolute and symlink-free, so it compares equal to what `Workspace` resolves.
     let path: String
 
-    init() throws {
-        var template = Array("/tmp/openkoi-tools-test-XXXXXX".utf8CString)
+    init(template: String = "/tmp/openkoi-tools-test-XXXXXX") throws {
+        var template = Array(template.utf8CString)
         guard let made = mkdtemp(&template) else { throw TestSetupError("mkdtemp failed") }
         path = Workspace.realPath(String(cString: made)) ?? String(cString: made)
     }
@@ -85,9 +85,10 @@ extension BuiltinToolBox {
 }
 
 func makeToolBox(
-    _ directory: TemporaryDirectory, policy: CommandPolicy = .allowAll, commandTimeout: Double = 30
+    _ directory: TemporaryDirectory, policy: CommandPolicy = .allowAll, commandTimeout: Double = 30,
+    sandbox: CommandSandbox = CommandSandbox()
 ) -> BuiltinToolBox {
     BuiltinToolBox(
         workspace: directory.path, toolOutputDir: directory.path + "/.tool-output", policy: policy,
-        commandTimeout: commandTimeout)
+        commandTimeout: commandTimeout, sandbox: sandbox)
 }

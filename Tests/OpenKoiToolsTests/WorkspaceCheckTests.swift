@@ -59,7 +59,9 @@ struct WorkspaceCheckTests {
         #expect(listed.tests?.succeeded == true)
         let configured = await check(dir, command: "python3 -m pytest -q", policy: .refuseAll).run(
             ObjectiveCheckRequest(runTests: true))
-        #expect(configured.tests?.passed == 1, "a configured test_command is the user's approval")
+        #expect(
+            configured.tests?.passed == 1,
+            "a configured test_command is the user's approval: \(configured.tests?.outputTail ?? "")")
     }
 
     @Test func failingPytestAssertionsAreExcerpted() async throws {

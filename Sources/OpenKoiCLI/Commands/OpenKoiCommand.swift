@@ -68,19 +68,22 @@ struct TaskOptions: ParsableArguments {
     @Option(help: "Config file to load instead of ~/.openkoi/config.toml.")
     var config: String?
 
-    @Option(parsing: .unconditional, help: "Cost budget per task in US dollars.")
+    @Option(parsing: .unconditional, help: "Cost budget per task in US dollars (0 = none).")
     var budget: Double?
 
-    @Option(name: .customLong("budget-tokens"), parsing: .unconditional, help: "Token budget per task.")
+    @Option(name: .customLong("budget-tokens"), parsing: .unconditional, help: "Token budget per task (0 = none).")
     var budgetTokens: Int?
 
     @Option(
         parsing: .unconditional,
-        help: "Wall-clock budget per task in seconds; the call in flight is cancelled when it runs out.")
+        help: "Wall-clock budget per task in seconds (0 = none); the call in flight is cancelled when it runs out.")
     var timeout: Double?
 
     @Option(help: "Directory the tools act in (default: the current directory).")
     var workspace: String?
+
+    @Option(help: "Sandbox for shell commands and test runs: read-only, workspace-write (default) or off.")
+    var sandbox: String?
 
     /// Out-of-range values are usage errors (exit 64) that name the flag, before anything runs.
     func validate() throws {
@@ -96,8 +99,11 @@ struct TaskOptions: ParsableArguments {
         if let value = budgetTokens, value < 0 {
             throw ValidationError("--budget-tokens must be 0 or more (0 = no token limit), got \(value)")
         }
-        if let value = timeout, !(value.isFinite && value > 0) {
-            throw ValidationError("--timeout must be a number of seconds above 0, got \(value)")
+        if let value = timeout, !(value.isFinite && value >= 0) {
+            throw ValidationError("--timeout must be 0 or more seconds (0 = no time limit), got \(value)")
+        }
+        if let mode = sandbox, SandboxMode(rawValue: mode) == nil {
+            throw ValidationError("--sandbox must be one of \(SandboxMode.names), got '\(mode)'")
         }
         if let path = workspace {
             var info = stat()

@@ -79,17 +79,30 @@ struct Session {
             resolver: resolver, executor: options.model ?? config.models.executor, evaluator: config.models.evaluator,
             planner: config.models.planner, console: console)
         let commands = CommandPolicy(assumeYes: options.yes, allowedPrefixes: config.tools.allowCommands)
+        let sandbox = commandSandbox()
+        // Said once per run; each refused command or test run then repeats the reason to the model.
+        if let reason = sandbox.unavailableReason { console.warning(reason) }
         let tools = BuiltinToolBox(
             workspace: workspace, toolOutputDir: paths.toolOutputDir, policy: commands,
-            commandTimeout: config.tools.commandTimeoutSeconds)
+            commandTimeout: config.tools.commandTimeoutSeconds, sandbox: sandbox)
         let tests = TestCommandCheck(
             workspace: workspace, configuredCommand: config.evaluation.testCommand,
-            timeout: config.evaluation.testTimeoutSeconds, enabled: config.evaluation.runTests, policy: commands)
+            timeout: config.evaluation.testTimeoutSeconds, enabled: config.evaluation.runTests, policy: commands,
+            sandbox: sandbox)
         return PipelineServices(
             router: router, tools: tools, workspace: WorkspaceFileStore(workspace: workspace),
             rubrics: EvaluatorCatalog(),
             objectiveCheck: WorkspaceCheck(workspace: workspace, tests: tests), events: events,
             toolStyles: ToolStyleRegistry(configured: toolCallStyles()))
+    }
+
+    /// The sandbox for model-written commands: `--sandbox` over `[tools] sandbox`; openkoi's own
+    /// config and data directories stay hidden inside it.
+    func commandSandbox() -> CommandSandbox {
+        let mode = options.sandbox.flatMap(SandboxMode.init(rawValue:)) ?? config.tools.sandbox
+        return CommandSandbox(
+            mode: mode, allowsNetwork: config.tools.sandboxNetwork, passedVariables: config.tools.sandboxEnvironment,
+            hiddenPaths: [paths.configDir, paths.dataDir], environment: environment)
     }
 
     /// Tool-calling styles by provider: Anthropic and OpenAI call tools natively; the bundled

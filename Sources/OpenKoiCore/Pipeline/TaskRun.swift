@@ -30,8 +30,9 @@ struct TaskRun: Sendable {
         started = .now
         isTrivial = PlanningStep.isTrivial(spec.description)
         intent = TaskIntent(spec.description)
-        // Clamped: "no limit" is often written as a huge number (or inf), which must not trap.
-        let seconds = spec.policy.timeoutSeconds.isNaN ? 0 : min(max(0, spec.policy.timeoutSeconds), 1e9)
+        // 0 means no limit, as for every budget; a huge number is clamped so it cannot trap.
+        let configured = spec.policy.timeoutSeconds
+        let seconds = configured.isFinite && configured > 0 ? min(configured, 1e9) : 1e9
         control = RunControl(deadline: started.advanced(by: .milliseconds(Int64(seconds * 1000))))
     }
 

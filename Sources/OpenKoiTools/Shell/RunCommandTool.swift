@@ -4,6 +4,7 @@ import OpenKoiCore
 struct RunCommandTool: BuiltinTool {
     let access: WorkspaceAccess
     let policy: CommandPolicy
+    let sandbox: CommandSandbox
     let defaultTimeout: Double
 
     /// The model may ask for longer than the default (a full build), but not without bound.
@@ -17,7 +18,7 @@ struct RunCommandTool: BuiltinTool {
                 stdout/stderr. Standard input is empty; nothing is interactive. The command and everything it \
                 starts are killed after the timeout (default \(Self.format(defaultTimeout)) s, at most \
                 \(Self.format(maxTimeout)) s), and background processes do not outlive it. Commands may be \
-                refused by the user's approval policy; the result then says how to allow them.
+                refused by the user's approval policy; the result then says how to allow them. \(sandbox.summary)
                 """,
             parameters: Schema.object(
                 [
@@ -44,15 +45,19 @@ struct RunCommandTool: BuiltinTool {
         }
         let workspace = try access.workspace
 
-        let result: SubprocessResult
+        let process: Subprocess
         do {
-            result = try await Subprocess(
-                .shell(command), workingDirectory: workspace.root, environment: CommandEnvironment.withoutSecrets(),
-                timeout: timeout
-            ).run()
+            process = try sandbox.subprocess(.shell(command), workspace: workspace.root, timeout: timeout)
         } catch {
             throw ToolFailure("run_command: \(error.message)")
         }
+        let result: SubprocessResult
+        do {
+            result = try await process.run()
+        } catch {
+            throw ToolFailure("run_command: \(error.message)")
+        }
+        if let failure = sandbox.startFailure(result) { throw ToolFailure("run_command: \(failure)") }
 
         var output = result.output
         if result.droppedBytes > 0 {

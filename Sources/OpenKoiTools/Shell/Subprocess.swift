@@ -61,21 +61,25 @@ public struct Subprocess: Sendable {
     public func run() async throws(SubprocessError) -> SubprocessResult {
         if Task.isCancelled { throw SubprocessError(.cancelled, "the task was cancelled before the command started") }
         let control = try SubprocessControl()
-        let child: SpawnedChild
-        do {
-            child = try SubprocessSpawner.spawn(self)
-        } catch {
-            control.close()
-            throw error
-        }
         let limits = SupervisionLimits(timeout: timeout, killGracePeriod: killGracePeriod, outputLimit: outputLimit)
-        return await withTaskCancellationHandler {
-            await DedicatedThread.run {
-                SubprocessSupervisor(child: child, control: control, limits: limits).superviseToExit()
+        let outcome = await withTaskCancellationHandler {
+            // Spawned on the thread that supervises it: a child's parent-death signal (bwrap's
+            // --die-with-parent, PR_SET_PDEATHSIG) follows the spawning *thread*, and a pool thread
+            // may exit while the child runs.
+            await DedicatedThread.run { () -> Result<SubprocessResult, SubprocessError> in
+                let child: SpawnedChild
+                do throws(SubprocessError) {
+                    child = try SubprocessSpawner.spawn(self)
+                } catch {
+                    control.close()
+                    return .failure(error)
+                }
+                return .success(SubprocessSupervisor(child: child, control: control, limits: limits).superviseToExit())
             }
         } onCancel: {
             control.requestCancel()
         }
+        return try outcome.get()
     }
 }
 

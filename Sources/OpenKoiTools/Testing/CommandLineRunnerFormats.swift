@@ -83,7 +83,9 @@ enum CommandLineRunnerFormats {
         }
         guard var counts = found else { return nil }
         for line in lines {
-            guard let rest = SummaryText.after("FAILED ", in: line) ?? SummaryText.after("ERROR ", in: line) else { continue }
+            guard let rest = SummaryText.after("FAILED ", in: line) ?? SummaryText.after("ERROR ", in: line) else {
+                continue
+            }
             let name = rest.firstRange(of: " - ").map { rest[..<$0.lowerBound] } ?? rest
             appendUnique(SummaryText.label(name), to: &counts.failures)
         }

@@ -72,7 +72,9 @@ enum JavaScriptRunnerFormats {
         var counts = RunnerCounts(passed: passed, failed: failed ?? 0)
         if counts.failed > 0 {
             for line in lines {
-                guard let paren = line.firstIndex(of: ")"), let number = Int(line[..<paren]), number > 0 else { continue }
+                guard let paren = line.firstIndex(of: ")"), let number = Int(line[..<paren]), number > 0 else {
+                    continue
+                }
                 var name = line[line.index(after: paren)...]
                 if name.hasSuffix(":") { name = name.dropLast() }
                 CommandLineRunnerFormats.appendUnique(SummaryText.label(name), to: &counts.failures)

@@ -16,7 +16,9 @@ enum SwiftRunnerFormats {
                 !line.hasPrefix("Test Case")
             {
                 var name = String(line[start.upperBound..<end.lowerBound])
-                if name.count >= 2, name.hasPrefix("\""), name.hasSuffix("\"") { name = String(name.dropFirst().dropLast()) }
+                if name.count >= 2, name.hasPrefix("\""), name.hasSuffix("\"") {
+                    name = String(name.dropFirst().dropLast())
+                }
                 if !failedNames.contains(name) { failedNames.append(name) }
             }
         }
@@ -29,7 +31,8 @@ enum SwiftRunnerFormats {
             failed = 0
         }
         failed = min(failed, total)
-        return RunnerCounts(passed: total - failed, failed: failed, failures: summary.contains(" failed") ? failedNames : [])
+        return RunnerCounts(
+            passed: total - failed, failed: failed, failures: summary.contains(" failed") ? failedNames : [])
     }
 
     /// `Executed 5 tests, with 1 failure (0 unexpected) in 0.010 (0.011) seconds`; the last one is
@@ -42,7 +45,8 @@ enum SwiftRunnerFormats {
                 let total = rest.split(separator: " ").first.flatMap({ Int($0) })
             {
                 counts = (total, SummaryText.count(before: "failure", in: rest) ?? 0)
-            } else if let rest = SummaryText.after("Test Case '", in: line), let quote = rest.firstRange(of: "' failed") {
+            } else if let rest = SummaryText.after("Test Case '", in: line), let quote = rest.firstRange(of: "' failed")
+            {
                 let name = String(rest[..<quote.lowerBound])
                 if !failures.contains(name) { failures.append(name) }
             }

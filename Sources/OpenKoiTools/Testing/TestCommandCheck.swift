@@ -7,14 +7,14 @@ import OpenKoiCore
 ///
 /// Running tests runs model-written code, so it is approved like `run_command`: a configured
 /// `[evaluation] test_command` is the user's approval of that command; a detected one runs only
-/// under `--yes` or when `[tools] allow_commands` allows it. The environment is scrubbed of
-/// credentials the same way.
+/// under `--yes` or when `[tools] allow_commands` allows it. It runs in the same command sandbox.
 public struct TestCommandCheck: Sendable {
     public let workspace: String
     public let configuredCommand: String?
     public let timeout: Double
     public let enabled: Bool
     public let policy: CommandPolicy
+    public let sandbox: CommandSandbox
 
     /// - Parameters:
     ///   - workspace: the directory the tests run in (and where marker files are looked for).
@@ -22,7 +22,12 @@ public struct TestCommandCheck: Sendable {
     ///   - timeout: seconds before the suite is killed.
     ///   - enabled: `[evaluation] run_tests`; when false, `run()` returns nil.
     ///   - policy: approves a detected command (a configured one is approved by being configured).
-    public init(workspace: String, configuredCommand: String?, timeout: Double, enabled: Bool, policy: CommandPolicy) {
+    ///   - sandbox: confines the run (`[tools] sandbox`).
+    public init(
+        workspace: String, configuredCommand: String?, timeout: Double, enabled: Bool, policy: CommandPolicy,
+        sandbox: CommandSandbox = CommandSandbox()
+    ) {
+        self.sandbox = sandbox
         self.workspace = workspace
         self.configuredCommand = configuredCommand
         self.timeout = timeout
@@ -33,6 +38,7 @@ public struct TestCommandCheck: Sendable {
     /// Why the tests may not run unattended, or `nil` when they may (or there are none to run).
     public var refusal: String? {
         guard enabled, let command else { return nil }
+        if let reason = sandbox.unavailableReason { return "the test command `\(command)` cannot run: \(reason)" }
         if let configured = configuredCommand?.trimmed, !configured.isEmpty { return nil }
         guard policy.refusal(for: command) != nil else { return nil }
         return "the detected test command `\(command)` runs the workspace's code and needs approval: re-run with "
@@ -47,24 +53,27 @@ public struct TestCommandCheck: Sendable {
 
     public func run() async -> TestRunReport? {
         guard enabled, let command, refusal == nil else { return nil }
-        var environment = CommandEnvironment.withoutSecrets()
         // Non-interactive, uncoloured, single-run output is what the parsers read (npm/jest watch modes
         // check CI; cargo and most Node tools honour these colour switches).
-        environment["CI"] = "true"
-        environment["NO_COLOR"] = "1"
-        environment["FORCE_COLOR"] = "0"
-        environment["CARGO_TERM_COLOR"] = "never"
-
+        let variables = ["CI": "true", "NO_COLOR": "1", "FORCE_COLOR": "0", "CARGO_TERM_COLOR": "never"]
+        func notStarted(_ reason: String) -> TestRunReport {
+            TestRunReport(
+                command: command, passed: 0, failed: 0, exitCode: -1,
+                outputTail: "The test command `\(command)` could not be started: \(reason)")
+        }
         let result: SubprocessResult
         do {
-            result = try await Subprocess(
-                .shell(command), workingDirectory: workspace, environment: environment, timeout: timeout
-            ).run()
+            let process = try sandbox.subprocess(
+                .shell(command), workspace: workspace, extraVariables: variables, timeout: timeout)
+            do {
+                result = try await process.run()
+            } catch {
+                return notStarted(error.message)
+            }
         } catch {
-            return TestRunReport(
-                command: command, passed: 0, failed: 0, exitCode: -1,
-                outputTail: "The test command `\(command)` could not be started: \(error.message)")
+            return notStarted(error.message)
         }
+        if let failure = sandbox.startFailure(result) { return notStarted(failure) }
         return Self.report(command: command, result: result, timeout: timeout)
     }
 

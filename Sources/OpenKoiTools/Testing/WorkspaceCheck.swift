@@ -71,11 +71,13 @@ public struct WorkspaceCheck: ObjectiveCheck {
     /// Compiles the file to an AST without running it (and without writing `__pycache__`).
     private func pythonSyntax(_ target: WorkspacePath) async -> FileCheckResult {
         let script = "import ast,sys; ast.parse(open(sys.argv[1],'rb').read(), sys.argv[1])"
+        // Parsing only reads; the sandbox (when on) keeps it that way.
+        var sandbox = tests.sandbox
+        if sandbox.mode == .workspaceWrite { sandbox.mode = .readOnly }
         guard let workspace = try? access.workspace,
-            let result = try? await Subprocess(
-                .argv(["python3", "-c", script, target.relative]), workingDirectory: workspace.root,
-                environment: CommandEnvironment.withoutSecrets(), timeout: 20
-            ).run()
+            let process = try? sandbox.subprocess(
+                .argv(["python3", "-c", script, target.relative]), workspace: workspace.root, timeout: 20),
+            let result = try? await process.run(), sandbox.startFailure(result) == nil
         else { return FileCheckResult(path: target.relative, problem: nil) }
         if result.exitCode == 127 || result.exitCode == 126 {
             return FileCheckResult(path: target.relative, problem: nil)
