@@ -140,6 +140,31 @@ final class CLISandbox: Sendable {
     }
 }
 
+extension CLISandbox {
+    /// The file `runShell(pidFile: true)` writes the binary's pid to, before it starts.
+    var pidFile: String { root + "/openkoi.pid" }
+
+    /// Runs the binary through `/bin/sh` with `redirect` applied (`> /dev/full`, `>&-`), optionally
+    /// writing its pid to `pidFile` first (the shell `exec`s it, so the pid is the binary's).
+    func runShell(
+        _ arguments: [String], redirect: String = "", writePID: Bool = false, environment: [String: String] = [:],
+        timeout: Double = 60
+    ) async throws -> CLIRun {
+        var env = baseEnvironment
+        for (name, value) in environment { env[name] = value.isEmpty ? nil : value }
+        let pid = writePID ? "echo $$ > \"$OPENKOI_TEST_PID_FILE\"; " : ""
+        env["OPENKOI_TEST_PID_FILE"] = pidFile
+        let script = "\(pid)exec \"$0\" \"$@\" \(redirect)"
+        let result = try await Subprocess(
+            .argv(["/bin/sh", "-c", script, try OpenKoiBinary.path()] + arguments), workingDirectory: workspace,
+            environment: env, timeout: timeout, killGracePeriod: 1, capture: .separate
+        ).run()
+        let run = CLIRun(exitCode: result.exitCode, stdout: result.output, stderr: result.errorOutput)
+        try #require(!result.timedOut, "openkoi \(arguments) did not finish within \(timeout) s\n\(run.transcript)")
+        return run
+    }
+}
+
 /// An OpenAI-compatible chat API on 127.0.0.1 that answers each request from a handler, so tests with
 /// concurrent tasks need not predict the order requests arrive in.
 final class OpenAIChatEndpoint: Sendable {

@@ -232,3 +232,31 @@ struct ToolStyleTests {
         #expect(later.system?.contains("# Changing files") == true)
     }
 }
+
+extension JudgeTrustTests {
+    /// A small local model judging its own answer to a trivial question: its verdict is shown, but a
+    /// refinement on it is noise (the 135M model turned "Paris" into a rewording in CI), so the first
+    /// answer stands. With a model that is not small, the same verdict does drive a refinement.
+    @Test(arguments: [(8192, 1), (128_000, 2)])
+    func aSmallLocalModelsOwnVerdictOnATrivialAnswerDoesNotDriveARefinement(context: Int, executorCalls: Int)
+        async throws
+    {
+        let model = ScriptedModel(replies: [
+            .text(paris), .verdict(["quality": 0.5, "relevance": 0.6]), .text("Paris."),
+            .verdict(["quality": 0.9, "relevance": 0.9]),
+        ])
+        let roles = TaskRoles.single(ModelBinding(provider: model, model: "tiny", contextWindow: context))
+        let pipeline = Pipeline(services: PipelineServices(router: FixedModelRouter(roles), events: EventBus()))
+        let result = await pipeline.submit(TaskSpec(description: trivialTask, policy: policy(3)))
+        await pipeline.shutdown()
+        #expect(result.iterations == executorCalls, "\(result)")
+        #expect(model.callCount == 2 * executorCalls, "one executor and one judge call per iteration")
+        if executorCalls == 1 {
+            #expect(result.output == paris)
+            #expect(result.decision == .acceptBest)
+            #expect(result.error?.contains("too weak a signal to refine on") == true)
+        } else {
+            #expect(result.output == "Paris.")
+        }
+    }
+}

@@ -11,7 +11,8 @@ struct Batch: ParsableCommand {
             "max_iterations": 3, "quality": 0.8}; only "task" is required. Each output line has id, status
             (accepted, accepted_best, stopped, failed), output, score, iterations, tokens, cost_usd and error.
             A bad input line yields a failed result naming its line number; the other tasks still run.
-            Exit code: 0 when no task failed, 1 otherwise.
+            Exit code: 0 when every task was accepted, 1 when one failed (or results could not be
+            written), 2 when one was stopped by a budget or another breaker, 130 when interrupted.
             """)
 
     @Argument(help: "JSONL file of tasks, or - for stdin.")
@@ -130,15 +131,21 @@ func runBatch(session: Session, lines: [String?], policy: TaskPolicy, concurrenc
     let pipeline = Pipeline(
         configuration: session.pipelineConfiguration(concurrency: concurrency), services: session.services(events: bus))
 
-    var failed = 0
+    var outcome = BatchOutcome()
     var finished = 0
     func emit(_ result: TaskResult) {
-        StandardStreams.out(ResultDocument(result).jsonLine + "\n")
+        if let failure = StandardStreams.writeResult(ResultDocument(result).jsonLine + "\n"),
+            outcome.writeFailure == nil
+        {
+            outcome.writeFailure = failure
+            session.console.error("could not write results to standard output: \(failure)")
+        }
         finished += 1
-        if result.status == .failed { failed += 1 }
+        outcome.count(result)
         if !quiet {
             let score = result.score.map { BudgetMeter.fixed($0, decimals: 2) } ?? "n/a"
-            StandardStreams.err("[batch] \(finished) done: \(result.taskID) \(result.status.rawValue) score=\(score)\n")
+            let id = TerminalText.escaped(result.taskID)
+            StandardStreams.err("[batch] \(finished) done: \(id) \(result.status.rawValue) score=\(score)\n")
         }
     }
 
@@ -168,5 +175,32 @@ func runBatch(session: Session, lines: [String?], policy: TaskPolicy, concurrenc
     await pipeline.shutdown()
     bus.finish()
     await recorded.value
-    return failed == 0 ? 0 : 1
+    if Task.isCancelled { outcome.interrupted = true }
+    return outcome.exitCode
+}
+
+/// How a batch ended, as one exit code (README, "Batch exit codes").
+struct BatchOutcome {
+    var failed = 0
+    var stopped = 0
+    var interrupted = false
+    var writeFailure: String?
+
+    mutating func count(_ result: TaskResult) {
+        switch result.status {
+        case .failed: failed += 1
+        case .stopped:
+            stopped += 1
+            if result.decision == .cancelled { interrupted = true }
+        case .accepted, .acceptedBest: break
+        }
+    }
+
+    /// 130 interrupted; 1 a task failed or results were lost; 2 a task was stopped by a breaker;
+    /// 0 every task was accepted.
+    var exitCode: Int32 {
+        if interrupted { return 130 }
+        if failed > 0 || writeFailure != nil { return 1 }
+        return stopped > 0 ? 2 : 0
+    }
 }

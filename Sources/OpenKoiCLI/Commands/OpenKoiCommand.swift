@@ -7,6 +7,7 @@ public enum OpenKoiCommand {
     public static let version = "0.1.0"
 
     public static func main(_ arguments: [String] = Array(CommandLine.arguments.dropFirst())) {
+        StandardStreams.guardClosedDescriptors()
         if arguments == ["--version"] || arguments == ["-V"] {
             StandardStreams.out("openkoi \(version)\n")
             exit(0)

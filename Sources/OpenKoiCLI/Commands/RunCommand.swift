@@ -76,13 +76,19 @@ func execute(session: Session, spec: TaskSpec, quiet: Bool, json: Bool) async ->
     await rendered.value
     await recorded.value
 
+    var writeFailure: String?
     if json {
-        StandardStreams.out(ResultDocument(result).jsonLine + "\n")
+        writeFailure = StandardStreams.writeResult(ResultDocument(result).jsonLine + "\n")
     } else if !result.output.isEmpty {
-        StandardStreams.out(result.output.hasSuffix("\n") ? result.output : result.output + "\n")
+        writeFailure = StandardStreams.writeResult(
+            result.output.hasSuffix("\n") ? result.output : result.output + "\n")
     }
     if !json, let error = result.error, result.decision == .failed || quiet {
         session.console.error(error)
+    }
+    if let writeFailure {
+        session.console.error("could not write the result to standard output: \(writeFailure)")
+        return 1
     }
     return result.decision.exitCode
 }

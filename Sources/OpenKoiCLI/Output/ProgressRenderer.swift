@@ -12,7 +12,7 @@ struct ProgressRenderer: Sendable {
         for await event in events {
             if case .outputDelta(_, let text) = event.kind {
                 guard streamOutput else { continue }
-                StandardStreams.err("\u{1B}[2m\(text)\u{1B}[0m")
+                StandardStreams.err("\u{1B}[2m\(TerminalText.escaped(text))\u{1B}[0m")
                 midLine = !text.hasSuffix("\n")
                 continue
             }
@@ -20,7 +20,7 @@ struct ProgressRenderer: Sendable {
                 StandardStreams.err("\n")
                 midLine = false
             }
-            if let line = Self.line(for: event) { StandardStreams.err(line + "\n") }
+            if let line = Self.line(for: event) { StandardStreams.err(TerminalText.escaped(line) + "\n") }
         }
     }
 

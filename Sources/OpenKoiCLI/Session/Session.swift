@@ -136,7 +136,7 @@ func reportingCLIErrors<T>(_ body: () throws -> T) throws -> T {
     do {
         return try body()
     } catch let error as CLIError {
-        StandardStreams.err("error: \(error.description)\n")
+        StandardStreams.err("error: \(TerminalText.escaped(error.description))\n")
         throw ExitCode(error.code)
     }
 }

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 import OpenKoiCore
 
@@ -14,6 +14,30 @@ enum StandardStreams {
     /// Best effort: a closed stdout or stderr has nowhere to report the failure to.
     static func write(fd: Int32, _ text: String) {
         _ = FileDescriptorIO.writeAll(fd, text.utf8)
+    }
+
+    /// Writes a result (the answer, a JSON line) to stdout; nil when it was written, else why not.
+    /// The result is the point of the run, so a full disk or a closed stdout must not pass silently.
+    static func writeResult(_ text: String) -> String? {
+        if stdoutWasClosed.value { return "standard output is closed" }
+        guard FileDescriptorIO.writeAll(1, text.utf8) else { return String(cString: strerror(errno)) }
+        return nil
+    }
+
+    private static let stdoutWasClosed = LockedValue(false)
+
+    /// Puts /dev/null on a closed stdin, stdout or stderr before anything opens a file: otherwise
+    /// the next `open` (a state file, the database) would get descriptor 1 and the answer would be
+    /// written into it. A closed stdout is remembered, so the result reports it.
+    static func guardClosedDescriptors() {
+        for fd: Int32 in 0...2 where fcntl(fd, F_GETFD) == -1 && errno == EBADF {
+            let opened = open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY)
+            if opened >= 0, opened != fd {
+                _ = dup2(opened, fd)
+                close(opened)
+            }
+            if fd == 1 { stdoutWasClosed.withLock { $0 = true } }
+        }
     }
 
     static var stderrIsTerminal: Bool { isatty(2) == 1 }
@@ -44,8 +68,13 @@ enum StandardStreams {
 struct Console: Sendable {
     var level: LogLevel
 
-    func error(_ message: String) { StandardStreams.err("error: \(message)\n") }
-    func warning(_ message: String) { if level >= .warn { StandardStreams.err("warning: \(message)\n") } }
-    func info(_ message: String) { if level >= .info { StandardStreams.err("info: \(message)\n") } }
-    func debug(_ message: String) { if level >= .debug { StandardStreams.err("debug: \(message)\n") } }
+    // Messages may quote a server's error body or a model's text: escaped for the terminal.
+    func error(_ message: String) { StandardStreams.err("error: \(TerminalText.escaped(message))\n") }
+    func warning(_ message: String) { if level >= .warn { write("warning", message) } }
+    func info(_ message: String) { if level >= .info { write("info", message) } }
+    func debug(_ message: String) { if level >= .debug { write("debug", message) } }
+
+    private func write(_ label: String, _ message: String) {
+        StandardStreams.err("\(label): \(TerminalText.escaped(message))\n")
+    }
 }

@@ -21,6 +21,10 @@ public struct ModelBinding: Sendable {
 
     /// `provider/model`, as shown to users.
     public var label: String { "\(provider.id)/\(model)" }
+
+    /// A free model with a context of 16k tokens or less (the bundled llama.cpp models): a planning
+    /// call costs more than it helps, and its verdict on its own short answer is too weak to act on.
+    public var isSmallLocal: Bool { pricing == .free && (contextWindow ?? .max) <= 16_384 }
 }
 
 /// The models one task uses, per role.

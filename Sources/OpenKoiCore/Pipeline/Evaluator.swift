@@ -128,6 +128,10 @@ actor Evaluator {
         } else if decision == .abortRegression {
             reason =
                 "score regressed by more than \(BudgetMeter.fixed(run.policy.regressionThreshold, decimals: 2)) from the best iteration; returning the best iteration"
+        } else if decision == .continue, Self.refinementIsNoise(run, attempt) {
+            decision = .acceptBest
+            reason =
+                "a small local model judging its own short answer to a simple question is too weak a signal to refine on; returning the first answer (set [models] evaluator to a stronger model to refine)"
         } else if decision == .acceptBest, verdict.score == nil, iteration < run.policy.maxIterations {
             reason =
                 "iteration \(iteration) could not be scored, so it does not drive a refinement; returning the best scored iteration"
@@ -179,6 +183,13 @@ actor Evaluator {
         return
             "a short answer to a simple question, given with confidence \(BudgetMeter.fixed(confidence, decimals: 2)) "
             + "(skip_eval_confidence is \(BudgetMeter.fixed(run.policy.skipEvalConfidence, decimals: 2)))"
+    }
+
+    /// A trivial question answered without tools, judged by the executor's own small local model:
+    /// re-asking that model with its own critique turns a right answer into a reworded (or wrong)
+    /// one about as often as it fixes a wrong one, so the first answer stands.
+    static func refinementIsNoise(_ run: TaskRun, _ attempt: Attempt) -> Bool {
+        run.isTrivial && attempt.actions.isEmpty && judgesItself(run.roles) && run.roles.evaluator.isSmallLocal
     }
 
     /// The judge is the executor's own small local model.

@@ -16,7 +16,7 @@ actor Planner {
     /// A small local model's plan costs ~25 s of generation and ~150 prompt tokens on every later
     /// call (~5 s each at 35 tokens/s on 2 cores), and its steps rarely add to the task's own words.
     static func planCostsMoreThanItHelps(_ planner: ModelBinding) -> Bool {
-        planner.pricing == .free && (planner.contextWindow ?? .max) <= 16_384
+        planner.isSmallLocal
     }
 
     nonisolated func work() async {
