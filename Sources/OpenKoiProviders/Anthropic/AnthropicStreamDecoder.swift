@@ -99,6 +99,34 @@ struct AnthropicStreamDecoder: ChatStreamDecoder {
         }
     }
 
+    /// A whole non-streamed `message` (a gateway that ignored `stream: true`), as the events its
+    /// stream would have carried.
+    mutating func decode(message: JSONValue) throws -> [ChatStreamEvent] {
+        if message["type"]?.stringValue == "error" { throw Self.streamError(message, provider: provider) }
+        guard let blocks = message["content"]?.arrayValue else {
+            throw ProviderError.malformed(provider, "the non-streamed answer has no \"content\"")
+        }
+        var events: [ChatStreamEvent] = []
+        if let usage = message["usage"] { events.append(.usage(Self.tokenUsage(usage))) }
+        for (index, block) in blocks.enumerated() {
+            switch block["type"]?.stringValue {
+            case "text":
+                if let text = block["text"]?.stringValue, !text.isEmpty { events.append(.textDelta(text)) }
+            case "tool_use":
+                events.append(
+                    .toolCall(
+                        ToolCall(
+                            id: block["id"]?.stringValue ?? "toolu_\(index)", name: block["name"]?.stringValue ?? "",
+                            arguments: block["input"] ?? .object([:]))))
+            default:
+                continue
+            }
+        }
+        isFinished = true
+        let reason = message["stop_reason"]?.stringValue.flatMap(StopReason.init(rawValue:)) ?? .unknown
+        return events + [.stop(reason)]
+    }
+
     /// `input_tokens` excludes cache reads and writes in this API, so the fields map one to one.
     static func tokenUsage(_ usage: JSONValue) -> TokenUsage {
         TokenUsage(

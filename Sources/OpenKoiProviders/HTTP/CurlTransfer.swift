@@ -21,6 +21,9 @@ final class CurlTransfer: Sendable {
         var phase = HeadPhase.notStarted
         var cancelled = false
         var headParser = ResponseHeadParser()
+        var received = 0
+        var maxBodyBytes = Int.max
+        var bodyTooLarge = false
     }
 
     private let bodyFeed: AsyncThrowingStream<Data, any Error>.Continuation
@@ -49,6 +52,7 @@ final class CurlTransfer: Sendable {
     func start(_ request: HTTPRequest, continuation: CheckedContinuation<HTTPResponseHead, any Error>) {
         let cancelledEarly = state.withLock { state in
             if state.cancelled { return true }
+            state.maxBodyBytes = request.maxBodyBytes
             state.phase = .waiting(continuation)
             return false
         }
@@ -107,6 +111,11 @@ final class CurlTransfer: Sendable {
     func receiveBody(_ bytes: UnsafeRawBufferPointer) -> Bool {
         let (proceed, delivery) = state.withLock { state -> (Bool, HeadDelivery?) in
             guard !state.cancelled else { return (false, nil) }
+            state.received += bytes.count
+            if state.received > state.maxBodyBytes {
+                state.bodyTooLarge = true
+                return (false, nil)
+            }
             // Normally the blank line ending the headers came first; this covers responses without one.
             guard let waiting = takeWaiting(&state) else { return (true, nil) }
             return (true, (waiting, state.headParser.partialHead))
@@ -123,13 +132,20 @@ final class CurlTransfer: Sendable {
 
     /// Ends the transfer: resumes a still-waiting `send` and closes the body stream.
     private func finish(_ failure: (any Error)?, status: Int = 0) {
-        let (waiting, head, cancelled) = state.withLock { state in
+        let (waiting, head, cancelled, tooLarge) = state.withLock { state in
             var head = state.headParser.partialHead
             if head.status == 0 { head.status = status }
-            return (takeWaiting(&state), head, state.cancelled)
+            return (takeWaiting(&state), head, state.cancelled, state.bodyTooLarge ? state.maxBodyBytes : nil)
         }
-        // After a cancel, curl's own error (aborted, write error) would only hide the real cause.
-        let failure: (any Error)? = cancelled ? CancellationError() : failure
+        // After a cancel or an oversized body, curl's own error (aborted, write error) would only hide
+        // the real cause.
+        var failure: (any Error)? = cancelled ? CancellationError() : failure
+        if let tooLarge, !cancelled {
+            failure = ProviderError(
+                .malformedResponse, provider: "",
+                message:
+                    "the response from \(host) exceeds \(StreamLimits.describe(tooLarge)); the transfer was stopped")
+        }
         if let failure {
             waiting?.resume(throwing: failure)
             bodyFeed.finish(throwing: failure)

@@ -1,5 +1,27 @@
 import OpenKoiCore
 
+/// Bounds on a streamed answer, so a broken or hostile server cannot exhaust memory (README, "Limits").
+public enum StreamLimits {
+    /// A whole streamed chat response; a long answer with every JSON wrapper is far below it.
+    public static let maxBodyBytes = 64 << 20
+
+    /// "64 MiB" for whole mebibytes, else a byte count.
+    static func describe(_ bytes: Int) -> String {
+        bytes % (1 << 20) == 0 ? "\(bytes >> 20) MiB" : "\(bytes) bytes"
+    }
+
+    static func check(received: Int, problem: String?) throws {
+        if let problem {
+            throw ProviderError(.malformedResponse, provider: "", message: problem + "; the stream was stopped")
+        }
+        if received > maxBodyBytes {
+            throw ProviderError(
+                .malformedResponse, provider: "",
+                message: "the streamed response exceeds \(describe(maxBodyBytes)); the stream was stopped")
+        }
+    }
+}
+
 extension HTTPStreamingResponse {
     /// The body as server-sent events.
     ///
@@ -24,6 +46,7 @@ public struct SSEEventSequence: AsyncSequence, Sendable {
     public struct AsyncIterator: AsyncIteratorProtocol {
         var chunks: AsyncThrowingStream<Data, any Error>.AsyncIterator
         var parser = SSEParser()
+        var received = 0
         var ready: [SSEEvent] = []
         var nextIndex = 0
         var ended = false
@@ -43,8 +66,10 @@ public struct SSEEventSequence: AsyncSequence, Sendable {
                     }
                     return nil
                 }
+                received += chunk.count
                 ready = parser.feed(chunk)
                 nextIndex = 0
+                try StreamLimits.check(received: received, problem: parser.limitExceeded)
             }
             defer { nextIndex += 1 }
             return ready[nextIndex]
@@ -64,6 +89,7 @@ public struct NDJSONLineSequence: AsyncSequence, Sendable {
     public struct AsyncIterator: AsyncIteratorProtocol {
         var chunks: AsyncThrowingStream<Data, any Error>.AsyncIterator
         var parser = NDJSONParser()
+        var received = 0
         var ready: [String] = []
         var nextIndex = 0
         var ended = false
@@ -78,8 +104,10 @@ public struct NDJSONLineSequence: AsyncSequence, Sendable {
                     nextIndex = 0
                     continue
                 }
+                received += chunk.count
                 ready = parser.feed(chunk)
                 nextIndex = 0
+                try StreamLimits.check(received: received, problem: parser.limitExceeded)
             }
             defer { nextIndex += 1 }
             return ready[nextIndex]

@@ -10,10 +10,13 @@ public struct HTTPRequest: Sendable {
     /// Whole-transfer limit in seconds (`nil` = none). Streaming answers can be long: keep it generous.
     public var timeout: Double?
     public var connectTimeout: Double
+    /// The transfer stops with an error once the body exceeds this, so memory stays bounded whatever
+    /// the server sends (README, "Limits").
+    public var maxBodyBytes: Int
 
     public init(
         method: String = "GET", url: String, headers: [(name: String, value: String)] = [], body: Data? = nil,
-        timeout: Double? = 600, connectTimeout: Double = 10
+        timeout: Double? = 600, connectTimeout: Double = 10, maxBodyBytes: Int = StreamLimits.maxBodyBytes
     ) {
         self.method = method
         self.url = url
@@ -21,6 +24,7 @@ public struct HTTPRequest: Sendable {
         self.body = body
         self.timeout = timeout
         self.connectTimeout = connectTimeout
+        self.maxBodyBytes = maxBodyBytes
     }
 }
 

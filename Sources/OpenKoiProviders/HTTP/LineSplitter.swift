@@ -4,8 +4,15 @@ import OpenKoiCore
 ///
 /// Lines are decoded as UTF-8 only once complete, so a character split across two chunks comes out
 /// whole; invalid bytes become U+FFFD rather than failing the stream.
+///
+/// A line longer than `maxLineBytes` is not kept: `overflowed` is set and the caller fails the stream,
+/// so a hostile or broken server cannot grow memory with one endless line.
 struct LineSplitter: Sendable {
+    /// The longest line kept (documented in the README's limits).
+    static let maxLineBytes = 8 << 20
+
     private var pending: [UInt8] = []
+    private(set) var overflowed = false
     /// The previous chunk ended in CR: an LF opening the next one belongs to that line break.
     private var afterCR = false
 
@@ -25,6 +32,13 @@ struct LineSplitter: Sendable {
                 }
                 guard byte == lf || byte == cr else { continue }
                 let piece = UnsafeRawBufferPointer(rebasing: bytes[start..<index])
+                if pending.count + piece.count > Self.maxLineBytes {
+                    overflowed = true
+                    pending.removeAll()
+                    afterCR = byte == cr
+                    start = index + 1
+                    continue
+                }
                 if pending.isEmpty {
                     lines.append(String(decoding: piece, as: UTF8.self))
                 } else {
@@ -35,7 +49,13 @@ struct LineSplitter: Sendable {
                 afterCR = byte == cr
                 start = index + 1
             }
-            pending.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[start...]))
+            let rest = UnsafeRawBufferPointer(rebasing: bytes[start...])
+            if pending.count + rest.count > Self.maxLineBytes {
+                overflowed = true
+                pending.removeAll()
+            } else {
+                pending.append(contentsOf: rest)
+            }
         }
         return lines
     }

@@ -8,6 +8,11 @@ public struct NDJSONParser: Sendable {
 
     public init() {}
 
+    /// Why the stream must be failed: a line over the limit (its data is not kept).
+    public var limitExceeded: String? {
+        lines.overflowed ? "a line of the stream exceeds \(LineSplitter.maxLineBytes >> 20) MiB" : nil
+    }
+
     /// Feeds the next chunk and returns the lines it completes, in order.
     public mutating func feed(_ chunk: Data) -> [String] {
         lines.feed(chunk).filter { !Self.isBlank($0) }

@@ -32,7 +32,18 @@ public struct SSEParser: Sendable {
     /// The reconnection delay the server asked for with `retry:`.
     public private(set) var retryMilliseconds: Int?
 
+    /// The most data one event may carry (documented in the README's limits).
+    public static let maxEventBytes = 16 << 20
+    public private(set) var eventTooLarge = false
+
     public init() {}
+
+    /// Why the stream must be failed: a line or an event over its limit (their data is not kept).
+    public var limitExceeded: String? {
+        if lines.overflowed { return "a line of the event stream exceeds \(LineSplitter.maxLineBytes >> 20) MiB" }
+        if eventTooLarge { return "an event of the stream exceeds \(Self.maxEventBytes >> 20) MiB of data" }
+        return nil
+    }
 
     /// Feeds the next chunk and returns the events it completes, in order.
     public mutating func feed(_ chunk: Data) -> [SSEEvent] {
@@ -70,6 +81,11 @@ public struct SSEParser: Sendable {
         inEvent = true
         switch name {
         case "data":
+            guard data.utf8.count + value.utf8.count < Self.maxEventBytes else {
+                eventTooLarge = true
+                data = ""
+                return nil
+            }
             if hasData { data += "\n" }
             data += value
             hasData = true

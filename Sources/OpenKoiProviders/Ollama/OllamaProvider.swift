@@ -31,6 +31,10 @@ public struct OllamaProvider: ModelProvider, CustomStringConvertible {
         return chatEventStream(provider: id, secret: nil) { [id, transport] emit in
             let response = try await transport.sendExpectingSuccess(http, provider: id, secret: nil)
             var decoder = OllamaStreamDecoder(provider: id)
+            // A whole JSON answer is one NDJSON line; only an HTML page or the like is refused.
+            if case .other(let contentType) = StreamedBody(response.head), !contentType.contains("text/plain") {
+                throw await StreamedBody.unexpected(response, contentType: contentType, provider: id)
+            }
             try await decoder.decode(response.ndjsonLines(), provider: id, emit: emit) { $0 }
         }
     }

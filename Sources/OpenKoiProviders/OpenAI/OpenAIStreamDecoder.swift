@@ -32,6 +32,10 @@ struct OpenAIStreamDecoder: ChatStreamDecoder {
         guard let chunk = JSONValue.parse(data) else {
             throw ProviderError.malformed(provider, "stream chunk is not valid JSON: \(data.prefix(200))")
         }
+        return try consume(chunk: chunk)
+    }
+
+    mutating func consume(chunk: JSONValue) throws -> [ChatStreamEvent] {
         if let error = chunk["error"], !error.isNull {
             // Hosts report failures after the 200 head as an error chunk (llama.cpp, OpenRouter).
             let status = error["code"]?.intValue ?? 500
@@ -59,6 +63,34 @@ struct OpenAIStreamDecoder: ChatStreamDecoder {
             events.append(.usage(Self.tokenUsage(usage)))
         }
         return events
+    }
+
+    /// A whole non-streamed answer (a host that ignored `stream: true`): a `chat.completion` is the
+    /// one chunk that says the same, with each choice's `message` as its `delta`.
+    mutating func decode(completion: JSONValue) throws -> [ChatStreamEvent] {
+        guard var object = completion.objectValue, let choices = object["choices"]?.arrayValue else {
+            if completion["error"] != nil { return try consume(chunk: completion) }
+            throw ProviderError.malformed(provider, "the non-streamed answer has no \"choices\"")
+        }
+        object["choices"] = .array(
+            choices.map { choice in
+                guard var fields = choice.objectValue, var message = fields.removeValue(forKey: "message")?.objectValue
+                else { return choice }
+                if let calls = message["tool_calls"]?.arrayValue {
+                    message["tool_calls"] = .array(
+                        calls.enumerated().map { index, call in
+                            var fields = call.objectValue ?? [:]
+                            if fields["index"] == nil { fields["index"] = .number(Double(index)) }
+                            return .object(fields)
+                        })
+                }
+                fields["delta"] = .object(message)
+                if fields["finish_reason"] == nil || fields["finish_reason"] == .null {
+                    fields["finish_reason"] = "stop"
+                }
+                return .object(fields)
+            })
+        return try consume(chunk: .object(object)) + finish()
     }
 
     /// Called when the body ends. Hosts that skip `[DONE]` still finish the choice, so a `finish_reason`
