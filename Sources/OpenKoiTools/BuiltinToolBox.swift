@@ -35,7 +35,9 @@ public struct BuiltinToolBox: ToolBox {
             ListDirTool(access: access),
             GlobTool(access: access),
             GrepTool(access: access),
-            RunCommandTool(access: access, policy: policy, sandbox: sandbox, defaultTimeout: commandTimeout),
+            RunCommandTool(
+                access: access, policy: policy, sandbox: sandbox, defaultTimeout: commandTimeout,
+                outputDirectory: toolOutputDir),
         ]
         truncator = ToolOutputTruncator(directory: toolOutputDir)
         self.access = access

@@ -113,3 +113,37 @@ struct RunCommandSecretTests {
         #expect(Set(filtered.keys) == ["PATH", "HOME", "LANG"])
     }
 }
+
+extension RunCommandToolTests {
+    /// Output far over the 8 MiB held in memory is saved byte for byte (issue 6, item 8); the model
+    /// sees the end of it and the file's name.
+    @Test func outputTooLongToHoldIsSavedInFull() async throws {
+        let dir = try TemporaryDirectory()
+        let outcome = await makeToolBox(dir).call("run_command", ["command": "seq 1 3000000"])
+        #expect(!outcome.isError)
+        let expectedSize = (1...3_000_000).reduce(0) { $0 + String($1).utf8.count + 1 }
+        #expect(
+            outcome.content.contains(
+                "[Output: \(expectedSize) bytes, saved in full to \(dir.path)/.tool-output/command-"))
+        #expect(outcome.content.hasSuffix("2999999\n3000000\n"), "the end is shown: \(outcome.content.suffix(300))")
+        #expect(outcome.content.utf8.count < 40_000)
+        let path = try #require(
+            outcome.content.firstMatch(of: /saved in full to (\S+);/).map { String($0.output.1) })
+        let saved = try #require(FileManager.default.contents(atPath: path))
+        #expect(saved.count == expectedSize)
+        #expect(saved.prefix(6) == Data("1\n2\n3\n".utf8))
+        #expect(saved.suffix(8) == Data("3000000\n".utf8))
+        #expect(permissions(of: path) == 0o600)
+    }
+}
+
+extension RunCommandToolTests {
+    @Test func theShownTailIsWholeLinesWithinBothLimits() {
+        let text = (1...5000).map(String.init).joined(separator: "\n") + "\n"
+        let byLines = RunCommandTool.tail(text, maxBytes: 1 << 20, maxLines: 3)
+        #expect(byLines == "4998\n4999\n5000\n")
+        let byBytes = RunCommandTool.tail(text, maxBytes: 12, maxLines: 1000)
+        #expect(byBytes == "4999\n5000\n", "starts at a line start")
+        #expect(RunCommandTool.tail("short\n", maxBytes: 100, maxLines: 10) == "short\n")
+    }
+}

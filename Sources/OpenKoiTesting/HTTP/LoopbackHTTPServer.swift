@@ -161,12 +161,14 @@ public final class LoopbackHTTPServer: Sendable {
     }
 
     /// Runs `work` as a task that `shutdown()` cancels; returns its id, or nil if already shut down.
-    private func startTask(_ work: @escaping @Sendable () async -> Void) -> Int? {
+    private func startTask(
+        on executor: ThreadTaskExecutor? = nil, _ work: @escaping @Sendable () async -> Void
+    ) -> Int? {
         state.withLock { state in
             guard !state.isShutDown else { return nil }
             state.nextID += 1
             let id = state.nextID
-            state.tasks[id] = Task { [weak self] in
+            state.tasks[id] = Task(executorPreference: executor) { [weak self] in
                 await work()
                 self?.state.withLock { _ = $0.tasks.removeValue(forKey: id) }
             }
@@ -174,11 +176,17 @@ public final class LoopbackHTTPServer: Sendable {
         }
     }
 
-    /// Runs async `work` from a connection thread and blocks that thread (never a pool thread) for its
+    /// Runs async `work` on the calling connection thread (never a pool thread) and returns its
     /// result; `nil` if the server is shutting down.
     private func runBlocking<T: Sendable>(_ work: @escaping @Sendable () async -> T) -> T? {
         let result = BlockingResult<T>()
-        guard startTask({ result.set(await work()) }) != nil else { return nil }
+        let executor = ThreadTaskExecutor()
+        let started = startTask(on: executor) {
+            result.set(await work())
+            executor.wake()
+        }
+        guard started != nil else { return nil }
+        executor.run(until: { result.isSet })
         return result.wait()
     }
 
@@ -206,6 +214,8 @@ private final class BlockingResult<T: Sendable>: Sendable {
         value.withLock { $0 = newValue }
         done.signal()
     }
+
+    var isSet: Bool { value.withLock { $0 != nil } }
 
     func wait() -> T? {
         done.wait()

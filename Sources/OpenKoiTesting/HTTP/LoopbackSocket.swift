@@ -1,9 +1,9 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 import OpenKoiCore
 
@@ -12,10 +12,10 @@ struct LoopbackSocket: Sendable {
     let fd: Int32
 
     #if canImport(Darwin)
-    private static let sendFlags: Int32 = 0
+        private static let sendFlags: Int32 = 0
     #else
-    // A client that hangs up mid-response must not kill the test process with SIGPIPE.
-    private static let sendFlags = Int32(MSG_NOSIGNAL)
+        // A client that hangs up mid-response must not kill the test process with SIGPIPE.
+        private static let sendFlags = Int32(MSG_NOSIGNAL)
     #endif
 
     /// A listening TCP socket on 127.0.0.1 at `port` (0: any free port).
@@ -42,9 +42,9 @@ struct LoopbackSocket: Sendable {
 
     private static func open() throws -> LoopbackSocket {
         #if canImport(Darwin)
-        let fd = socket(AF_INET, SOCK_STREAM, 0)
+            let fd = socket(AF_INET, SOCK_STREAM, 0)
         #else
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         #endif
         guard fd >= 0 else { throw LoopbackHTTPServerError.system("socket") }
         return LoopbackSocket(fd: fd)

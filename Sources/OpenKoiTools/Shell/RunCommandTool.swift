@@ -6,6 +6,8 @@ struct RunCommandTool: BuiltinTool {
     let policy: CommandPolicy
     let sandbox: CommandSandbox
     let defaultTimeout: Double
+    /// Where output too long to hold in memory is saved in full (`BuiltinToolBox`'s tool-output dir).
+    let outputDirectory: String
 
     /// The model may ask for longer than the default (a full build), but not without bound.
     var maxTimeout: Double { max(defaultTimeout, 1800) }
@@ -45,12 +47,13 @@ struct RunCommandTool: BuiltinTool {
         }
         let workspace = try access.workspace
 
-        let process: Subprocess
+        var process: Subprocess
         do {
             process = try sandbox.subprocess(.shell(command), workspace: workspace.root, timeout: timeout)
         } catch {
             throw ToolFailure("run_command: \(error.message)")
         }
+        process.spillPath = spillPath()
         let result: SubprocessResult
         do {
             result = try await process.run()
@@ -60,8 +63,14 @@ struct RunCommandTool: BuiltinTool {
         if let failure = sandbox.startFailure(result) { throw ToolFailure("run_command: \(failure)") }
 
         var output = result.output
-        if result.droppedBytes > 0 {
-            output = "[… first \(result.droppedBytes) bytes of output dropped …]\n" + output
+        if let saved = result.savedOutputPath {
+            let total = result.droppedBytes + output.utf8.count
+            let tail = Self.tail(output, maxBytes: Self.shownTailBytes)
+            output =
+                "[Output: \(total) bytes, saved in full to \(saved); the last \(tail.utf8.count) bytes follow]\n" + tail
+        } else if result.droppedBytes > 0 {
+            let reason = result.saveFailure.map { " (the full output could not be saved: \($0))" } ?? ""
+            output = "[… first \(result.droppedBytes) bytes of output dropped\(reason) …]\n" + output
         }
         if output.isEmpty { output = "(no output)" }
         if result.timedOut {
@@ -79,6 +88,46 @@ struct RunCommandTool: BuiltinTool {
         if result.exitCode == 127 { header += " (command not found?)" }
         // A failing command is information (a test failure, a compiler error), not a broken tool call.
         return ToolOutcome(content: header + "\n" + output)
+    }
+
+    /// Of an output too long to hold in memory, this much of the end is shown (a build's errors and a
+    /// test run's summary are at the end); the rest is in the saved file.
+    static let shownTailBytes = 32 << 10
+
+    /// A fresh name in the output directory (created 0700), or nil when it cannot be made.
+    private func spillPath() -> String? {
+        guard (try? FileSystem.createDirectories(outputDirectory, mode: 0o700, displayPath: outputDirectory)) != nil
+        else { return nil }
+        let stamp = Int64(Date().timeIntervalSince1970 * 1000)
+        return outputDirectory + "/command-\(stamp)-\(String(UInt32.random(in: 0...UInt32.max), radix: 16)).txt"
+    }
+
+    /// Lines of such an output shown, within the truncator's line limit so the tail is not cut again.
+    static let shownTailLines = 1000
+
+    /// The last `maxLines` lines of `text`, at most `maxBytes` of them, from the start of a line when
+    /// one begins in them.
+    static func tail(_ text: String, maxBytes: Int, maxLines: Int = shownTailLines) -> String {
+        let utf8 = Array(text.utf8)
+        var start = max(0, utf8.count - maxBytes)
+        // The line breaks from the end; the one before the last `maxLines` lines starts the tail.
+        var lines = 0
+        var index = utf8.count - 1
+        if index >= 0, utf8[index] == UInt8(ascii: "\n") { index -= 1 }
+        while index >= start {
+            if utf8[index] == UInt8(ascii: "\n") {
+                lines += 1
+                if lines == maxLines { break }
+            }
+            index -= 1
+        }
+        if index >= start {
+            start = index + 1
+        } else if start > 0, let newline = utf8[start...].firstIndex(of: UInt8(ascii: "\n")), newline + 1 < utf8.count {
+            start = newline + 1
+        }
+        while start < utf8.count, utf8[start] & 0xC0 == 0x80 { start += 1 }
+        return String(decoding: utf8[start...], as: UTF8.self)
     }
 
     static func format(_ seconds: Double) -> String {

@@ -35,12 +35,16 @@ public struct Subprocess: Sendable {
     /// Bytes kept per stream; beyond it the oldest output is dropped.
     public var outputLimit: Int
     public var capture: OutputCapture
+    /// Where stdout (or the merged output) is saved in full once it outgrows `outputLimit` (created
+    /// 0600, must not exist); `nil` keeps only the tail.
+    public var spillPath: String?
 
     public init(
         _ command: Command, workingDirectory: String? = nil, environment: [String: String]? = nil,
         timeout: Double? = nil, killGracePeriod: Double = 2, outputLimit: Int = 8 << 20,
-        capture: OutputCapture = .merged
+        capture: OutputCapture = .merged, spillPath: String? = nil
     ) {
+        self.spillPath = spillPath
         self.command = command
         self.workingDirectory = workingDirectory
         self.environment = environment
@@ -61,7 +65,8 @@ public struct Subprocess: Sendable {
     public func run() async throws(SubprocessError) -> SubprocessResult {
         if Task.isCancelled { throw SubprocessError(.cancelled, "the task was cancelled before the command started") }
         let control = try SubprocessControl()
-        let limits = SupervisionLimits(timeout: timeout, killGracePeriod: killGracePeriod, outputLimit: outputLimit)
+        let limits = SupervisionLimits(
+            timeout: timeout, killGracePeriod: killGracePeriod, outputLimit: outputLimit, spillPath: spillPath)
         let outcome = await withTaskCancellationHandler {
             // Spawned on the thread that supervises it: a child's parent-death signal (bwrap's
             // --die-with-parent, PR_SET_PDEATHSIG) follows the spawning *thread*, and a pool thread
@@ -100,6 +105,10 @@ public struct SubprocessResult: Sendable, Hashable {
     public var errorOutput: String
     /// Bytes dropped from the front of the output to stay within `outputLimit`.
     public var droppedBytes: Int
+    /// The file holding the complete output, when it outgrew `outputLimit` and `spillPath` was given.
+    public var savedOutputPath: String?
+    /// Why the complete output could not be saved, if saving was asked for and failed.
+    public var saveFailure: String?
 
     public init(
         pid: Int32, exitCode: Int32, terminatingSignal: Int32? = nil, timedOut: Bool = false, cancelled: Bool = false,

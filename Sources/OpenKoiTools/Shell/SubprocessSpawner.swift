@@ -19,7 +19,8 @@ enum SubprocessSpawner {
             if LibcExtensions.addChdir == nil {
                 // Without posix_spawn_file_actions_addchdir_np (static binaries cannot dlsym it), a shell
                 // changes directory and then execs the program, so the pid stays the command's own.
-                arguments = ["/bin/sh", "-c", "cd -- \"$1\" || exit 126; shift; exec \"$@\"", "sh", directory] + arguments
+                arguments =
+                    ["/bin/sh", "-c", "cd -- \"$1\" || exit 126; shift; exec \"$@\"", "sh", directory] + arguments
                 program = "/bin/sh"
                 searchPath = false
             }
@@ -51,7 +52,8 @@ enum SubprocessSpawner {
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
         // Its own process group, so a timeout or cancellation can signal everything the command started.
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        posix_spawnattr_setflags(
+            &attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
         posix_spawnattr_setpgroup(&attributes, 0)
         var emptyMask = sigset_t()
         sigemptyset(&emptyMask)
@@ -128,7 +130,8 @@ enum SubprocessSpawner {
         // waiting for an end-of-file that never comes.
         guard LibcExtensions.cloexecPipe(&fds) == 0 else {
             let code = errno
-            throw SubprocessError(.spawnFailed, "could not create a pipe: \(String(cString: strerror(code)))", errno: code)
+            throw SubprocessError(
+                .spawnFailed, "could not create a pipe: \(String(cString: strerror(code)))", errno: code)
         }
         return (fds[0], fds[1])
     }

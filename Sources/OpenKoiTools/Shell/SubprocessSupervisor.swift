@@ -6,6 +6,7 @@ struct SupervisionLimits: Sendable {
     var timeout: Double?
     var killGracePeriod: Double
     var outputLimit: Int
+    var spillPath: String?
 }
 
 /// The bridge between a cancelled Swift task and the supervising thread blocked in `poll`.
@@ -73,7 +74,7 @@ struct SubprocessSupervisor {
     func superviseToExit() -> SubprocessResult {
         let clock = ContinuousClock()
         let pid = child.pid
-        var stdout = CapturedOutput(limit: limits.outputLimit)
+        var stdout = CapturedOutput(limit: limits.outputLimit, spillPath: limits.spillPath)
         var stderr = CapturedOutput(limit: limits.outputLimit)
         var stdoutFD: Int32? = child.stdoutFD
         var stderrFD: Int32? = child.stderrFD
@@ -155,7 +156,9 @@ struct SubprocessSupervisor {
             if let due = killAt, clock.now >= due {
                 kill(-pid, SIGKILL)
                 killAt = nil
-                if waitStatus != nil { stopReadingAt = min(stopReadingAt ?? clock.now, clock.now + Self.drainAfterExit) }
+                if waitStatus != nil {
+                    stopReadingAt = min(stopReadingAt ?? clock.now, clock.now + Self.drainAfterExit)
+                }
             }
         }
 
@@ -165,6 +168,7 @@ struct SubprocessSupervisor {
 
         stdout.trim()
         stderr.trim()
+        stdout.close()
         let status = waitStatus ?? -1
         var exitCode: Int32 = -1
         var signal: Int32?
@@ -177,9 +181,12 @@ struct SubprocessSupervisor {
                 exitCode = 128 + low
             }
         }
-        return SubprocessResult(
+        var result = SubprocessResult(
             pid: pid, exitCode: exitCode, terminatingSignal: signal, timedOut: timedOut, cancelled: cancelled,
             output: stdout.text, errorOutput: stderr.text, droppedBytes: stdout.droppedBytes + stderr.droppedBytes)
+        if stdout.spilled { result.savedOutputPath = stdout.spillPath }
+        result.saveFailure = stdout.spillFailure
+        return result
     }
 
     /// Reads until the pipe would block; false at end-of-file or on an error (the caller closes it).
