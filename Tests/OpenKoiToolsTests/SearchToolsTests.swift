@@ -14,7 +14,8 @@ struct SearchToolsTests {
         try dir.write(".git/config", "let greeting = 1\n")
         try dir.write(".build/debug/gen.swift", "let greeting = 2\n")
         try dir.write("node_modules/x/index.js", "greeting\n")
-        try dir.writeBytes("Sources/App/logo.png", [0x89, 0x50, 0x00, 0x00, 0x67, 0x72, 0x65, 0x65, 0x74, 0x69, 0x6E, 0x67])
+        try dir.writeBytes(
+            "Sources/App/logo.png", [0x89, 0x50, 0x00, 0x00, 0x67, 0x72, 0x65, 0x65, 0x74, 0x69, 0x6E, 0x67])
         return dir
     }
 
@@ -81,7 +82,9 @@ struct SearchToolsTests {
         let dir = try project()
         let outcome = await makeToolBox(dir).call("grep", ["pattern": "greet\\w+"])
         #expect(!outcome.isError)
-        #expect(outcome.content == "Sources/App/main.swift:1: let greeting = \"Hello\"\nSources/App/main.swift:2: print(greeting)")
+        #expect(
+            outcome.content
+                == "Sources/App/main.swift:1: let greeting = \"Hello\"\nSources/App/main.swift:2: print(greeting)")
     }
 
     @Test func grepFiltersByGlobAndIgnoresCase() async throws {
@@ -92,7 +95,10 @@ struct SearchToolsTests {
         let caseSensitive = await box.call("grep", ["pattern": "hello", "glob": "*.swift"])
         #expect(caseSensitive.content.contains("No matches"))
         let pathGlob = await box.call("grep", ["pattern": "struct|Test", "glob": "Tests/**/*.swift"])
-        #expect(pathGlob.content == "Tests/AppTests/UserTests.swift:1: import Testing\nTests/AppTests/UserTests.swift:2: @Test func userName() {}")
+        #expect(
+            pathGlob.content
+                == "Tests/AppTests/UserTests.swift:1: import Testing\nTests/AppTests/UserTests.swift:2: @Test func userName() {}"
+        )
         let singleFile = await box.call("grep", ["pattern": "name", "path": "Sources/App/Model/User.swift"])
         #expect(singleFile.content == "Sources/App/Model/User.swift:2:     let name: String")
     }

@@ -29,7 +29,8 @@ struct SubprocessTests {
         let args = try await Subprocess(.argv(["printf", "%s|", "a b", "c"])).run()
         #expect(args.output == "a b|c|")
         let env = try await Subprocess(
-            .shell("echo \"$OPENKOI_TEST_VALUE\""), environment: ["OPENKOI_TEST_VALUE": "ünïcode", "PATH": "/usr/bin:/bin"]
+            .shell("echo \"$OPENKOI_TEST_VALUE\""),
+            environment: ["OPENKOI_TEST_VALUE": "ünïcode", "PATH": "/usr/bin:/bin"]
         ).run()
         #expect(env.output == "ünïcode\n")
         let stdin = try await Subprocess(.shell("cat; echo end")).run()

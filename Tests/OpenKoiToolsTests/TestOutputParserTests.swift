@@ -36,7 +36,8 @@ struct TestOutputParserTests {
         let passing = try #require(
             TestOutputParser.parse("✔ Test run with 12 tests in 3 suites passed after 0.005 seconds."))
         #expect(passing.passed == 12 && passing.failed == 0)
-        let old = try #require(TestOutputParser.parse("✘ Test run with 3 tests failed after 0.001 seconds with 1 issue."))
+        let old = try #require(
+            TestOutputParser.parse("✘ Test run with 3 tests failed after 0.001 seconds with 1 issue."))
         #expect(old.passed == 2 && old.failed == 1)
     }
 
@@ -82,7 +83,9 @@ struct TestOutputParserTests {
         #expect(summary.passed == 2 && summary.failed == 2)
         #expect(summary.failures == ["TestB", "example.com/m/broken [build failed]"])
 
-        let quiet = try #require(TestOutputParser.parse("ok  \texample.com/a\t0.1s\nok  \texample.com/b\t0.2s\n?   \texample.com/c\t[no test files]"))
+        let quiet = try #require(
+            TestOutputParser.parse(
+                "ok  \texample.com/a\t0.1s\nok  \texample.com/b\t0.2s\n?   \texample.com/c\t[no test files]"))
         #expect(quiet.passed == 2 && quiet.failed == 0)
     }
 
@@ -102,7 +105,8 @@ struct TestOutputParserTests {
         #expect(summary.passed == 1 && summary.failed == 2)
         #expect(summary.failures == ["test_x.py::test_b", "test_x.py::test_c"])
 
-        let verbose = try #require(TestOutputParser.parse("===== 5 passed, 1 error, 2 skipped, 1 warning in 1.20s (0:00:01) ====="))
+        let verbose = try #require(
+            TestOutputParser.parse("===== 5 passed, 1 error, 2 skipped, 1 warning in 1.20s (0:00:01) ====="))
         #expect(verbose.passed == 5 && verbose.failed == 1)
         let plain = try #require(TestOutputParser.parse("5 passed, 1 failed"))
         #expect(plain.passed == 5 && plain.failed == 1)

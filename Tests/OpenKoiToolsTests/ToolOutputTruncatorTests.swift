@@ -21,7 +21,9 @@ struct ToolOutputTruncatorTests {
 
         let path = dir.url("out/\(ToolOutputTruncator.fnv1a64Hex(text)).txt")
         let head = (1...2000).map { "line \($0)" }.joined(separator: "\n")
-        #expect(result == head + "\n\n[Output truncated: \(text.utf8.count) bytes, 2500 lines. Full output saved to \(path)]")
+        #expect(
+            result == head
+                + "\n\n[Output truncated: \(text.utf8.count) bytes, 2500 lines. Full output saved to \(path)]")
         #expect(dir.read("out/\(ToolOutputTruncator.fnv1a64Hex(text)).txt") == text)
         #expect(permissions(of: path) == 0o600)
         #expect(permissions(of: dir.url("out")) == 0o700)

@@ -35,7 +35,8 @@ final class TemporaryDirectory {
     }
 
     func makeDirectory(_ relative: String) throws {
-        try FileManager.default.createDirectory(atPath: url(relative), withIntermediateDirectories: true, attributes: nil)
+        try FileManager.default.createDirectory(
+            atPath: url(relative), withIntermediateDirectories: true, attributes: nil)
     }
 
     func read(_ relative: String) -> String? {

@@ -10,7 +10,8 @@ struct GlobPattern: Sendable {
     init(_ pattern: String) throws(ToolFailure) {
         guard !pattern.isEmpty else { throw ToolFailure("glob: 'pattern' is empty; try \"**/*\"") }
         guard !pattern.hasPrefix("/") else {
-            throw ToolFailure("glob: 'pattern' must be relative (e.g. \"**/*.swift\"); choose the directory with 'path'")
+            throw ToolFailure(
+                "glob: 'pattern' must be relative (e.g. \"**/*.swift\"); choose the directory with 'path'")
         }
         let expanded = Self.expandBraces(pattern)
         var alternatives: [[String]] = []

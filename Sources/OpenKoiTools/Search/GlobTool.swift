@@ -19,7 +19,8 @@ struct GlobTool: BuiltinTool {
             parameters: Schema.object(
                 [
                     "pattern": Schema.string("Glob pattern, e.g. \"**/*.swift\" or \"Sources/**/*Tests.swift\"."),
-                    "path": Schema.string("Directory to search from, relative to the workspace root. Default: the root."),
+                    "path": Schema.string(
+                        "Directory to search from, relative to the workspace root. Default: the root."),
                 ], required: ["pattern"]))
     }
 
@@ -52,7 +53,8 @@ struct GlobTool: BuiltinTool {
         }
         var lines = found.prefix(limit).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
         switch ending {
-        case .stopped: lines.append("[More than \(limit) matches; showing the first \(limit). Narrow the pattern or path.]")
+        case .stopped:
+            lines.append("[More than \(limit) matches; showing the first \(limit). Narrow the pattern or path.]")
         case .entryCapReached: lines.append("[The search stopped early: too many files. Narrow the path.]")
         case .cancelled: lines.append("[Cancelled.]")
         case .finished: break

@@ -9,6 +9,8 @@ struct GrepTool: BuiltinTool {
     static let maxLineLength = 300
     /// Larger files are skipped: they are data or generated, and reading them would stall the search.
     static let maxFileBytes = 8 << 20
+    /// A search that takes longer is abandoned (its thread is left to finish) and reported.
+    var maxSeconds: Double = 30
 
     var definition: ToolDefinition {
         ToolDefinition(
@@ -22,7 +24,8 @@ struct GrepTool: BuiltinTool {
             parameters: Schema.object(
                 [
                     "pattern": Schema.string("Regular expression to search for, e.g. \"func \\\\w+Tool\"."),
-                    "path": Schema.string("File or directory to search, relative to the workspace root. Default: the root."),
+                    "path": Schema.string(
+                        "File or directory to search, relative to the workspace root. Default: the root."),
                     "glob": Schema.string(
                         "Only search files whose name matches this glob (e.g. \"*.swift\"); a glob containing '/' matches the path relative to `path`."
                     ),
@@ -45,11 +48,26 @@ struct GrepTool: BuiltinTool {
         } catch {
             throw ToolFailure("grep: invalid regular expression '\(pattern)': \(error)")
         }
+        if let nested = RegexRisk.nestedRepetition(in: pattern) {
+            throw ToolFailure(
+                "grep: the pattern repeats a group that itself repeats ('\(nested)'), which can take exponential "
+                    + "time on a line that almost matches; drop the inner or the outer repetition (e.g. 'a+' "
+                    + "instead of '(a+)+')")
+        }
 
         let search = Search(
-            pattern: pattern, ignoreCase: ignoreCase, filter: filterPattern, filterMatchesPath: filter?.contains("/") ?? false,
+            pattern: pattern, ignoreCase: ignoreCase, filter: filterPattern,
+            filterMatchesPath: filter?.contains("/") ?? false,
             workspace: workspace, base: base, baseIsDirectory: baseInfo.kind == .directory)
-        let result = await DedicatedThread.runCancellable { cancel in search.run(cancel: cancel) }
+        let result: Search.Result
+        switch await DedicatedThread.runAbandonable(timeout: maxSeconds, { search.run(cancel: $0) }) {
+        case .finished(let finished): result = finished
+        case .cancelled: throw ToolFailure("grep: cancelled")
+        case .timedOut:
+            throw ToolFailure(
+                "grep: stopped after \(RunCommandTool.format(maxSeconds)) s; the pattern may backtrack badly on long lines. "
+                    + "Use a simpler pattern, or narrow the path or glob.")
+        }
 
         if result.lines.isEmpty {
             let scope = result.filesSearched == 1 ? "1 file" : "\(result.filesSearched) files"
@@ -86,7 +104,7 @@ struct GrepTool: BuiltinTool {
             if ignoreCase { regex = regex.ignoresCase() }
             var result = Result()
             if !baseIsDirectory {
-                search(file: base.absolute, regex: regex, into: &result)
+                search(file: base.absolute, regex: regex, cancel: cancel, into: &result)
                 return result
             }
             let ending = WorkspaceWalker().walk(base.absolute, cancel: cancel) { components, kind, absolute in
@@ -95,14 +113,16 @@ struct GrepTool: BuiltinTool {
                     let subject = filterMatchesPath ? components : components.suffix(1)
                     if !filter.matches(Array(subject)) { return .continue }
                 }
-                search(file: absolute, regex: regex, into: &result)
+                search(file: absolute, regex: regex, cancel: cancel, into: &result)
                 return result.hitLimit || cancel.isCancelled ? .stop : .continue
             }
             result.ending = ending
             return result
         }
 
-        private func search(file absolute: String, regex: Regex<AnyRegexOutput>, into result: inout Result) {
+        private func search(
+            file absolute: String, regex: Regex<AnyRegexOutput>, cancel: CancellationFlag, into result: inout Result
+        ) {
             guard let info = FileSystem.info(absolute), info.kind == .file, info.size <= GrepTool.maxFileBytes,
                 let prefix = FileSystem.prefix(absolute, count: 8192), !FileSystem.looksBinary(prefix),
                 let bytes = try? FileSystem.readBytes(absolute, displayPath: absolute, maxBytes: GrepTool.maxFileBytes)
@@ -113,6 +133,7 @@ struct GrepTool: BuiltinTool {
             var number = 0
             for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
                 number += 1
+                if number % 256 == 0, cancel.isCancelled { return }
                 guard line.contains(regex) else { continue }
                 if result.lines.count >= GrepTool.maxMatches {
                     result.hitLimit = true

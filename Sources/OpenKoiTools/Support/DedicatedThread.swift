@@ -1,3 +1,4 @@
+import Dispatch
 import OpenKoiCore
 import Synchronization
 
@@ -27,6 +28,55 @@ enum DedicatedThread {
             await run { body(flag) }
         } onCancel: {
             flag.cancel()
+        }
+    }
+}
+
+extension DedicatedThread {
+    /// How an abandonable run ended.
+    enum Outcome<T: Sendable>: Sendable {
+        case finished(T)
+        /// The calling task was cancelled (the wall-clock breaker, Ctrl-C).
+        case cancelled
+        /// `seconds` passed first.
+        case timedOut
+    }
+
+    /// Like `runCancellable`, but returns as soon as the calling task is cancelled or `seconds` pass,
+    /// even while `body` is stuck in a step that cannot check the flag (a regex backtracking through
+    /// one line). The flag is raised and the thread is left to finish on its own; its result is dropped.
+    static func runAbandonable<T: Sendable>(
+        timeout seconds: Double, _ body: @escaping @Sendable (CancellationFlag) -> T
+    ) async -> Outcome<T> {
+        let flag = CancellationFlag()
+        let once = Mutex<CheckedContinuation<Outcome<T>, Never>?>(nil)
+        let settle: @Sendable (Outcome<T>) -> Void = { outcome in
+            once.withLock { pending in
+                pending?.resume(returning: outcome)
+                pending = nil
+            }
+            flag.cancel()
+        }
+        // On a Dispatch queue, not the cooperative pool: a pool busy with other work must not delay
+        // the limit (settling twice is harmless, so the timer needs no cancelling).
+        let delay = DispatchTimeInterval.milliseconds(Int(min(max(0, seconds), 1e6) * 1000))
+        DispatchQueue.global().asyncAfter(deadline: .now() + delay) { settle(.timedOut) }
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Outcome<T>, Never>) in
+                let startedCancelled = once.withLock { pending -> Bool in
+                    if Task.isCancelled { return true }
+                    pending = continuation
+                    return false
+                }
+                if startedCancelled {
+                    continuation.resume(returning: .cancelled)
+                    return
+                }
+                let job = ThreadJob { settle(.finished(body(flag))) }
+                if !job.startDetached() { job.work() }
+            }
+        } onCancel: {
+            settle(.cancelled)
         }
     }
 }
