@@ -89,3 +89,20 @@ struct TerminalEscapeTests {
         #expect(TerminalText.escaped("\u{1B}[31mred\u{9B}\u{202E}") == #"\x1B[31mred\x9B\u{202E}"#)
     }
 }
+
+/// A retried call is a `retrying` event of its task, so progress and state files see it (issue 6, item 21).
+struct RetryEventTests {
+    @Test func aRateLimitedCallShowsAsARetryInProgress() async throws {
+        let sandbox = try CLISandbox()
+        let server = try FakeOpenAIServer([
+            .rateLimited(headers: [("retry-after-ms", "10")]), .text(["4"]), .text([ChatReplies.passingVerdict]),
+        ])
+        defer { server.shutdown() }
+        let run = try await sandbox.run(
+            ["-m", "openai/gpt-4.1", "What is 2+2?"], environment: openAIEnvironment(baseURL: server.baseURL))
+        #expect(run.exitCode == 0, "\(run.transcript)")
+        #expect(run.stdout == "4\n")
+        #expect(run.stderr.contains("[retry] attempt 1 in 0.0 s: openai:"), "\(run.stderr)")
+        #expect(!run.stderr.contains("warning: openai"), "reported once, as the task's event")
+    }
+}

@@ -253,3 +253,49 @@ struct ContextPrunerTests {
         }
     }
 }
+
+extension ContextPrunerTests {
+    @Test func pruningChangesTheConversation() {
+        let calls = (0..<4).map { ToolCall(id: "c\($0)", name: "probe", arguments: [:]) }
+        var messages: [ChatMessage] = [.user("task")]
+        for call in calls {
+            messages += [.assistant("", toolCalls: [call]), .toolResult(for: call, content: "result")]
+        }
+        let pruned = ContextPruner.prune(messages)
+        #expect(pruned.removed == 2, "the two oldest of four tool results are cleared")
+        #expect(pruned.messages.filter { $0.content == ContextPruner.placeholder }.count == 2)
+        #expect(pruned.messages.last?.content == "result")
+    }
+
+    /// A binding that knows its window gets no request the estimate says is over it.
+    @Test func historyIsPrunedToFitAKnownWindowBeforeTheCall() async throws {
+        let big = String(repeating: "x", count: 3000)
+        let sizes = LockedValue<[Int]>([])
+        let executor = ScriptedModel { request, n in
+            sizes.withLock {
+                $0.append(ContextPruner.estimatedTokens(system: request.system ?? "", messages: request.messages))
+            }
+            if n < 5 {
+                return ScriptedReply(toolCalls: [
+                    ToolCall(id: "c\(n)", name: "probe", arguments: ["n": .number(Double(n)), "pad": .string(big)])
+                ])
+            }
+            return .text("done")
+        }
+        let roles = TaskRoles.single(
+            ModelBinding(provider: executor, model: "x", contextWindow: 3000, maxOutputTokens: 500))
+        let bus = EventBus()
+        let events = bus.subscribe()
+        let pipeline = Pipeline(
+            services: PipelineServices(router: FixedModelRouter(roles), tools: EchoTools(), events: bus))
+        let result = await pipeline.submit(TaskSpec(description: toolTask, policy: policy(0)))
+        await pipeline.shutdown()
+        bus.finish()
+        var pruned = false
+        for await event in events { if case .contextPruned = event.kind { pruned = true } }
+        #expect(result.output == "done")
+        #expect(pruned)
+        #expect(sizes.value.count >= 6)
+        #expect(sizes.value.allSatisfy { $0 <= 2500 }, "\(sizes.value)")
+    }
+}

@@ -18,12 +18,13 @@ struct Batch: ParsableCommand {
     @Argument(help: "JSONL file of tasks, or - for stdin.")
     var file: String
 
-    @Option(help: "Tasks run at once (1–\(Self.maxConcurrency)).")
-    var concurrency = 4
+    @Option(
+        help: "Tasks run at once (1–\(Self.maxConcurrency)); without it, [pipeline] executors and max_in_flight apply.")
+    var concurrency: Int?
 
     /// More tasks in flight than this only queues them inside the model server; the bound keeps a
     /// typo (`--concurrency 1000000`) from exhausting memory.
-    static let maxConcurrency = 256
+    static let maxConcurrency = PipelineConfig.maxWorkers
 
     @Flag(help: "No per-task progress lines on stderr.")
     var quiet = false
@@ -31,7 +32,7 @@ struct Batch: ParsableCommand {
     @OptionGroup var options: TaskOptions
 
     func validate() throws {
-        guard (1...Self.maxConcurrency).contains(concurrency) else {
+        if let concurrency, !(1...Self.maxConcurrency).contains(concurrency) {
             throw ValidationError("--concurrency must be between 1 and \(Self.maxConcurrency), got \(concurrency)")
         }
     }
@@ -122,14 +123,16 @@ enum BatchLine {
     }
 }
 
-func runBatch(session: Session, lines: [String?], policy: TaskPolicy, concurrency: Int, quiet: Bool) async -> Int32 {
+func runBatch(session: Session, lines: [String?], policy: TaskPolicy, concurrency: Int?, quiet: Bool) async -> Int32 {
     let bus = EventBus()
     let state = bus.subscribe()
     let recorder = session.stateRecorder(tracksCurrentTask: false)
     // Outside the work's task, so a Ctrl-C does not end the (lossless) history before the last results.
     let recorded = Task { await recorder.record(state) }
-    let pipeline = Pipeline(
-        configuration: session.pipelineConfiguration(concurrency: concurrency), services: session.services(events: bus))
+    let configuration = session.pipelineConfiguration(concurrency: concurrency)
+    // Tasks submitted at once: the pipeline's admission limit, so the file is read as capacity frees up.
+    let window = configuration.maxInFlight
+    let pipeline = Pipeline(configuration: configuration, services: session.services(events: bus))
 
     var outcome = BatchOutcome()
     var finished = 0
@@ -161,8 +164,7 @@ func runBatch(session: Session, lines: [String?], policy: TaskPolicy, concurrenc
                         decision: .failed,
                         usage: .zero, costUSD: 0, durationMS: 0, error: message, findings: [], model: ""))
             case .task(let spec):
-                // Keep at most `concurrency` tasks submitted: the file is read as capacity frees up.
-                if running >= concurrency, let result = await group.next() {
+                if running >= window, let result = await group.next() {
                     running -= 1
                     emit(result)
                 }

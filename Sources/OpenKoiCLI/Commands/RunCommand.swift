@@ -62,7 +62,7 @@ func execute(session: Session, spec: TaskSpec, quiet: Bool, json: Bool) async ->
     let progress = showProgress ? bus.subscribe(buffering: .bufferingNewest(4096)) : nil
     let state = bus.subscribe()
     let pipeline = Pipeline(
-        configuration: session.pipelineConfiguration(concurrency: 1), services: session.services(events: bus))
+        configuration: session.pipelineConfiguration(), services: session.services(events: bus))
     let renderer = ProgressRenderer(streamOutput: StandardStreams.stderrIsTerminal)
     let recorder = session.stateRecorder(tracksCurrentTask: true)
     // Observers run outside the work's task: Ctrl-C cancels the work, and the observers must still

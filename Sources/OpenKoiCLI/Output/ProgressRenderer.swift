@@ -44,7 +44,7 @@ struct ProgressRenderer: Sendable {
         case .retrying(_, let attempt, let delay, let reason):
             return "[retry] attempt \(attempt) in \(BudgetMeter.fixed(delay, decimals: 1)) s: \(reason)"
         case .contextPruned(let iteration, let removed):
-            return "[iter \(iteration)] context window full: pruned \(removed) message(s), retrying"
+            return "[iter \(iteration)] context window: pruned \(removed) message(s) to fit"
         case .evaluating(let iteration): return "[iter \(iteration)] evaluating..."
         case .notice(let iteration, let notice):
             return (iteration.map { "[iter \($0)] " } ?? "[note] ") + notice.text

@@ -77,7 +77,7 @@ struct Session {
             localStarter: { await launcher.start() })
         let router = SessionModelRouter(
             resolver: resolver, executor: options.model ?? config.models.executor, evaluator: config.models.evaluator,
-            planner: config.models.planner, console: console)
+            planner: config.models.planner, console: console, events: events)
         let commands = CommandPolicy(assumeYes: options.yes, allowedPrefixes: config.tools.allowCommands)
         let sandbox = commandSandbox()
         // Said once per run; each refused command or test run then repeats the reason to the model.
@@ -116,6 +116,7 @@ struct Session {
         return styles
     }
 
+    /// `[pipeline]` from the config; `--concurrency` (batch) overrides every stage with one number.
     func pipelineConfiguration(concurrency: Int? = nil) -> PipelineConfiguration {
         if let concurrency { return .forConcurrency(concurrency) }
         let p = config.pipeline

@@ -10,11 +10,17 @@ actor SessionModelRouter: ModelRouter {
     let evaluatorSpec: String?
     let plannerSpec: String?
     let console: Console
+    /// Where retries are reported, as `retrying` events of the task whose call is retried.
+    let events: any EventSink
     /// One resolution per model string, shared by every task that asks while it is under way (a batch's
     /// first wave would otherwise probe local servers once per task).
     private var cache: [String: Task<ModelBinding, any Error>] = [:]
 
-    init(resolver: ProviderResolver, executor: String?, evaluator: String?, planner: String?, console: Console) {
+    init(
+        resolver: ProviderResolver, executor: String?, evaluator: String?, planner: String?, console: Console,
+        events: any EventSink
+    ) {
+        self.events = events
         self.resolver = resolver
         executorSpec = executor
         evaluatorSpec = evaluator
@@ -33,7 +39,9 @@ actor SessionModelRouter: ModelRouter {
     func binding(for spec: String?) async throws -> ModelBinding {
         let key = spec ?? ""
         if let pending = cache[key] { return try await pending.value }
-        let resolution = Task { try await Self.resolve(spec, resolver: resolver, console: console) }
+        let resolution = Task { [events] in
+            try await Self.resolve(spec, resolver: resolver, console: console, events: events)
+        }
         cache[key] = resolution
         do {
             return try await resolution.value
@@ -43,14 +51,25 @@ actor SessionModelRouter: ModelRouter {
         }
     }
 
-    static func resolve(_ spec: String?, resolver: ProviderResolver, console: Console) async throws -> ModelBinding {
+    static func resolve(
+        _ spec: String?, resolver: ProviderResolver, console: Console, events: any EventSink
+    ) async throws -> ModelBinding {
         let resolved = try await resolver.resolve(model: spec)
         let providerID = resolved.provider.id
         let provider = RetryingProvider(
             wrapping: resolved.provider,
             onRetry: { attempt, delay, error in
-                console.warning(
-                    "\(providerID): \(error.message); retry \(attempt) in \(BudgetMeter.fixed(delay, decimals: 1)) s")
+                let reason = "\(providerID): \(error.message)"
+                // A task's call: an event, so progress, --json logs and state files see it. Otherwise
+                // (no task bound the context) the console is all there is.
+                guard let context = ModelCallContext.current else {
+                    console.warning("\(reason); retry \(attempt) in \(BudgetMeter.fixed(delay, decimals: 1)) s")
+                    return
+                }
+                events.publish(
+                    TaskEvent(
+                        taskID: context.taskID,
+                        kind: .retrying(phase: context.phase, attempt: attempt, delaySeconds: delay, reason: reason)))
             })
         let local = PricingTable.localProviders.contains(providerID)
         // Local servers: the context of one llama.cpp slot (start.sh serves 8192 per slot for the

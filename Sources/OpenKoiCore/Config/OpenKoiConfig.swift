@@ -89,6 +89,31 @@ public struct OpenKoiConfig: Sendable, Equatable {
             config.logLevel = level
         }
         root.reportUnknownKeys()
+        warnings.items += notYetSupported(in: document, file: file)
         return (config, warnings.items)
+    }
+
+    /// Tables and keys kept for the original's config files whose features have not landed yet. A
+    /// config that sets one is told, once, that it has no effect (rather than silently ignored); each
+    /// feature removes its entry when it lands.
+    static let unsupported: [[String]] = [
+        ["models", "fallback"], ["models", "embedder"], ["models", "small_model"], ["memory"], ["patterns"],
+        ["plugins"], ["integrations"], ["daemon"], ["api"],
+    ]
+
+    static func notYetSupported(in document: TOMLTable, file: String) -> [ConfigWarning] {
+        unsupported.compactMap { path -> ConfigWarning? in
+            var table = document
+            for key in path.dropLast() {
+                guard let inner = table[key]?.tableValue else { return nil }
+                table = inner
+            }
+            guard let last = path.last, let value = table[last] else { return nil }
+            let dotted = TOMLParser.dotted(path)
+            let name = value.tableValue != nil ? "[\(dotted)]" : "'\(dotted)'"
+            return ConfigWarning(
+                file: file, line: table.line(of: last) ?? table.line, keyPath: dotted,
+                message: "\(name) is not supported yet; its settings have no effect")
+        }
     }
 }

@@ -14,11 +14,16 @@ public struct PipelineConfig: Sendable, Equatable {
         self.maxInFlight = maxInFlight
     }
 
+    /// The most workers or in-flight tasks a stage takes (as `openkoi batch --concurrency`): more only
+    /// queue inside the model server, and a typo must not exhaust memory.
+    public static let maxWorkers = 256
+
     init(reading table: ConfigTableReader) throws(ConfigError) {
         self.init()
-        if let value = try table.integer("planners", atLeast: 1) { planners = value }
-        if let value = try table.integer("executors", atLeast: 1) { executors = value }
-        if let value = try table.integer("evaluators", atLeast: 1) { evaluators = value }
-        if let value = try table.integer("max_in_flight", atLeast: 1) { maxInFlight = value }
+        let most = Self.maxWorkers
+        if let value = try table.integer("planners", atLeast: 1, atMost: most) { planners = value }
+        if let value = try table.integer("executors", atLeast: 1, atMost: most) { executors = value }
+        if let value = try table.integer("evaluators", atLeast: 1, atMost: most) { evaluators = value }
+        if let value = try table.integer("max_in_flight", atLeast: 1, atMost: most) { maxInFlight = value }
     }
 }

@@ -3,7 +3,8 @@ public struct ModelBinding: Sendable {
     public var provider: any ModelProvider
     public var model: String
     public var pricing: ModelPricing
-    /// Context window in tokens when known; the executor prunes history to fit it.
+    /// Context window in tokens when known; the executor prunes history to fit it (an estimate of
+    /// the request, leaving room for the answer) before each call.
     public var contextWindow: Int?
     /// Caps the executor's output per call (small local models ramble until their context is full).
     public var maxOutputTokens: Int?

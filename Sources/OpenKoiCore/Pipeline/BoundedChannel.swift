@@ -82,7 +82,11 @@ public actor BoundedChannel<Element: Sendable> {
         closed = true
         let receivers = waitingReceivers
         waitingReceivers.removeAll()
-        if count == 0 { for r in receivers { r.continuation.resume(returning: nil) } } else { waitingReceivers = receivers }
+        if count == 0 {
+            for r in receivers { r.continuation.resume(returning: nil) }
+        } else {
+            waitingReceivers = receivers
+        }
         let senders = waitingSenders
         waitingSenders.removeAll()
         for s in senders { s.continuation.resume(throwing: Closed()) }

@@ -1,6 +1,17 @@
-/// Shrinks a conversation after a context-overflow error, so the executor can retry once
-/// instead of failing (reference §2.10, applied on the error rather than on an estimate).
+/// Shrinks a conversation to fit the model's context window: before a call whose estimate exceeds
+/// the window (when the binding knows it), and after a context-overflow error, so the executor can
+/// retry once instead of failing (reference §2.10).
 enum ContextPruner {
+    /// A rough token count: UTF-8 bytes over 3 (English runs about 4 bytes a token, code 3–3.5), so
+    /// the estimate errs towards pruning a little early rather than overflowing.
+    static func estimatedTokens(system: String, messages: [ChatMessage]) -> Int {
+        let bytes = messages.reduce(system.utf8.count) { total, message in
+            total + message.content.utf8.count + message.toolCalls.reduce(0) { $0 + $1.arguments.jsonString.utf8.count }
+                + 8
+        }
+        return bytes / 3
+    }
+
     /// Phase 1 clears old tool results (all but the newest two); if that changes nothing, phase 2
     /// drops the oldest messages after the first (the task) and leaves a note saying so.
     /// - Returns: the pruned messages and how many were removed or cleared; 0 means nothing left to prune.

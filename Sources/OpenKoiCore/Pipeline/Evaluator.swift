@@ -80,10 +80,13 @@ actor Evaluator {
             let intent = run.intent
             let earlier = run.iterations.compactMap { $0.verdict?.judgeScores }.filter { !$0.isEmpty }
             let weakJudge = Self.judgesItself(run.roles)
+            let context = ModelCallContext(taskID: id, phase: .evaluate)
             switch await run.control.perform({
-                try await step.evaluate(
-                    task: spec, plan: plan, attempt: attempt, judge: judge, intent: intent, earlierJudgeScores: earlier,
-                    judgeIsExecutor: weakJudge)
+                try await ModelCallContext.$current.withValue(context) {
+                    try await step.evaluate(
+                        task: spec, plan: plan, attempt: attempt, judge: judge, intent: intent,
+                        earlierJudgeScores: earlier, judgeIsExecutor: weakJudge)
+                }
             }) {
             case .success(let judged):
                 verdict = judged

@@ -35,7 +35,12 @@ actor Planner {
             let step = self.step
             let spec = run.spec
             let planner = run.roles.planner
-            switch await run.control.perform({ try await step.plan(task: spec, planner: planner) }) {
+            let context = ModelCallContext(taskID: id, phase: .plan)
+            switch await run.control.perform({
+                try await ModelCallContext.$current.withValue(context) {
+                    try await step.plan(task: spec, planner: planner)
+                }
+            }) {
             case .success(let (plan, usage)):
                 run.plan = plan
                 run.meter.record(usage, pricing: planner.pricing)

@@ -20,7 +20,8 @@ struct PlanningStep: Sendable {
             Give at most 6 short steps to do it and at most 5 checkable acceptance criteria, as
             {"steps": ["..."], "acceptance_criteria": ["..."]}
             """
-        let request = ChatRequest(model: planner.model, system: Self.system, messages: [.user(prompt)], maxTokens: 600, temperature: 0.2)
+        let request = ChatRequest(
+            model: planner.model, system: Self.system, messages: [.user(prompt)], maxTokens: 600, temperature: 0.2)
         let response = try await planner.provider.chat(request)
         return (Self.parse(response.content, task: task), response.usage)
     }
@@ -28,9 +29,14 @@ struct PlanningStep: Sendable {
     /// JSON first, then numbered or bulleted lines; a plan that says nothing falls back to the task itself.
     static func parse(_ text: String, task: TaskSpec) -> Plan {
         for object in JSONExtractor.objects(in: text) {
-            let steps = (object["steps"]?.arrayValue ?? []).compactMap { $0.stringValue ?? $0["description"]?.stringValue }
-            let criteria: [String] = object.first("acceptance_criteria", "criteria")?.arrayValue?.compactMap(\.stringValue) ?? []
-            if !steps.isEmpty { return Plan(steps: Array(steps.prefix(8)), acceptanceCriteria: Array(criteria.prefix(6))) }
+            let steps = (object["steps"]?.arrayValue ?? []).compactMap {
+                $0.stringValue ?? $0["description"]?.stringValue
+            }
+            let criteria: [String] =
+                object.first("acceptance_criteria", "criteria")?.arrayValue?.compactMap(\.stringValue) ?? []
+            if !steps.isEmpty {
+                return Plan(steps: Array(steps.prefix(8)), acceptanceCriteria: Array(criteria.prefix(6)))
+            }
         }
         var steps: [String] = []
         for line in text.split(separator: "\n") {

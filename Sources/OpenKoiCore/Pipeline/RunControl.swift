@@ -37,7 +37,9 @@ public final class RunControl: Sendable {
 
     /// Runs one step so that cancellation or the deadline cancels it; returns the step's result,
     /// or the stop cause if it was interrupted (the step's own error otherwise).
-    public func perform<T: Sendable>(_ operation: @escaping @Sendable () async throws -> T) async -> Result<T, StepFailure> {
+    public func perform<T: Sendable>(_ operation: @escaping @Sendable () async throws -> T) async -> Result<
+        T, StepFailure
+    > {
         if let cause = stopCause { return .failure(.stopped(cause)) }
         let box = LockedValue<Result<T, any Error>?>(nil)
         let work = Task<Void, Never> {

@@ -9,7 +9,8 @@ enum ToolCallExtractor {
             let function: JSONValue = object["function"] ?? .null
             let nameNode: JSONValue? = object.first("tool", "name", "tool_name") ?? function["name"]
             guard let name = nameNode?.stringValue, known.contains(name) else { continue }
-            let argumentNode: JSONValue? = object.first("arguments", "args", "parameters", "input") ?? function["arguments"]
+            let argumentNode: JSONValue? =
+                object.first("arguments", "args", "parameters", "input") ?? function["arguments"]
             var arguments: JSONValue = argumentNode ?? .object([:])
             if let raw = arguments.stringValue, let parsed = JSONValue.parse(raw) { arguments = parsed }
             calls.append(ToolCall(id: "text_call_\(round)_\(calls.count + 1)", name: name, arguments: arguments))

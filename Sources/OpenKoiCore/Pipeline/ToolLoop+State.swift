@@ -31,6 +31,24 @@ extension ToolLoop {
         }
     }
 
+    /// Prunes the conversation until its estimate leaves `reserving` tokens of the binding's context
+    /// window for the answer (nothing to do when the window is unknown or the history fits).
+    func fitToContextWindow(_ state: inout State, system: String, reserving answerTokens: Int) {
+        guard let window = binding.contextWindow else { return }
+        let budget = max(window / 4, window - answerTokens)
+        var removed = 0
+        while ContextPruner.estimatedTokens(system: system, messages: state.messages) > budget {
+            let pruned = ContextPruner.prune(state.messages)
+            guard pruned.removed > 0 else { break }
+            state.messages = pruned.messages
+            removed += pruned.removed
+        }
+        if removed > 0 {
+            events.publish(
+                TaskEvent(taskID: taskID, kind: .contextPruned(iteration: iteration, removedMessages: removed)))
+        }
+    }
+
     /// Applies the edit blocks of one reply through the tool box, recording each as an action.
     /// - Returns: the failures, worded for the model to repair.
     func apply(

@@ -48,21 +48,29 @@ struct ToolLoop: Sendable {
         while true {
             round += 1
             let toolsAvailable = !definitions.isEmpty && round <= policy.maxToolRounds && !state.toolsWithdrawn
+            let maxTokens = min(policy.maxOutputTokens, binding.maxOutputTokens ?? .max)
+            fitToContextWindow(&state, system: system, reserving: maxTokens)
             let request = ChatRequest(
                 model: binding.model, system: system, messages: state.messages,
                 tools: toolsAvailable && style == .native ? definitions : [],
-                maxTokens: min(policy.maxOutputTokens, binding.maxOutputTokens ?? .max), temperature: temperature,
+                maxTokens: maxTokens, temperature: temperature,
                 logprobs: wantsConfidence, stop: stopSequences)
             let response: ChatResponse
             do {
                 let iteration = self.iteration
                 let taskID = self.taskID
                 let events = self.events
-                response = try await ChatResponse.collect(
-                    binding.provider.stream(request),
-                    onText: { text in
-                        events.publish(TaskEvent(taskID: taskID, kind: .outputDelta(iteration: iteration, text: text)))
-                    }, cut: Repetition.cut)
+                let binding = self.binding
+                response = try await ModelCallContext.$current.withValue(
+                    ModelCallContext(taskID: taskID, phase: .execute)
+                ) {
+                    try await ChatResponse.collect(
+                        binding.provider.stream(request),
+                        onText: { text in
+                            events.publish(
+                                TaskEvent(taskID: taskID, kind: .outputDelta(iteration: iteration, text: text)))
+                        }, cut: Repetition.cut)
+                }
                 state.prunedThisCall = false
             } catch let error as ProviderError where error.kind == .contextOverflow && !state.prunedThisCall {
                 let pruned = ContextPruner.prune(state.messages)

@@ -60,6 +60,7 @@ public struct TaskStateRecorder: Sendable {
                 if let score { state.best_score = max(state.best_score ?? score, score) }
                 state.last_decision = decision.rawValue
             case .toolLoopWarning: state.phase = "safety_warning"
+            case .retrying: state.phase = "retrying"
             default: break
             }
             if let start = started[id] {
