@@ -1,4 +1,4 @@
-import OpenKoiCore
+@testable import OpenKoiCore
 import Testing
 
 struct VerdictParserTests {
@@ -116,5 +116,20 @@ struct BoundedChannelTests {
         let sender = Task { try await channel.send(2) }
         sender.cancel()
         await #expect(throws: CancellationError.self) { try await sender.value }
+    }
+}
+
+struct JSONExtractorTests {
+    @Test func outermostObjectsAreFoundAlsoAfterAStrayBrace() {
+        let text = #"Use a { here. Then {"a":1} and {"b":{"c":"}"}} done"#
+        #expect(JSONExtractor.balancedObjects(in: text) == [#"{"a":1}"#, #"{"b":{"c":"}"}}"#])
+        #expect(JSONExtractor.objects(in: text) == [["a": 1], ["b": ["c": "}"]]])
+    }
+
+    /// 200,000 unmatched braces before the call: one pass, where restarting at each brace took
+    /// 2·10¹⁰ steps (minutes).
+    @Test func manyUnmatchedBracesStayLinear() {
+        let text = String(repeating: "{", count: 200_000) + #" {"name":"read_file"}"#
+        #expect(JSONExtractor.objects(in: text) == [["name": "read_file"]])
     }
 }

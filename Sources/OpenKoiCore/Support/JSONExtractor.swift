@@ -7,7 +7,9 @@ public enum JSONExtractor {
             if let value = JSONValue.parse(block), value.objectValue != nil { found.append(value) }
         }
         for candidate in balancedObjects(in: text) {
-            if let value = JSONValue.parse(candidate), value.objectValue != nil, !found.contains(value) { found.append(value) }
+            if let value = JSONValue.parse(candidate), value.objectValue != nil, !found.contains(value) {
+                found.append(value)
+            }
         }
         return found
     }
@@ -27,39 +29,43 @@ public enum JSONExtractor {
         return blocks
     }
 
-    /// Substrings from a `{` to its matching `}`, skipping braces inside strings.
+    /// Substrings from a `{` to its matching `}`, skipping braces inside strings; the outermost ones,
+    /// including those inside a `{` that never closes (a stray brace in prose before the call).
+    ///
+    /// One pass with a stack of open braces, so it stays linear in the text whatever it holds (it runs
+    /// on every executor and judge reply; restarting a scan at each unmatched `{` was quadratic).
     static func balancedObjects(in text: String) -> [String] {
         let bytes = Array(text.utf8)
-        var results: [String] = []
-        var index = 0
-        while index < bytes.count {
-            guard bytes[index] == UInt8(ascii: "{") else { index += 1; continue }
-            var depth = 0
-            var inString = false
-            var escaped = false
-            var end: Int?
-            var j = index
-            while j < bytes.count {
-                let b = bytes[j]
-                if inString {
-                    if escaped { escaped = false } else if b == UInt8(ascii: "\\") { escaped = true } else if b == UInt8(ascii: "\"") { inString = false }
-                } else if b == UInt8(ascii: "\"") {
-                    inString = true
-                } else if b == UInt8(ascii: "{") {
-                    depth += 1
-                } else if b == UInt8(ascii: "}") {
-                    depth -= 1
-                    if depth == 0 { end = j; break }
-                }
-                j += 1
+        var open: [Int] = []
+        var inString = false
+        var escaped = false
+        /// Matched pairs, in order of their end; an enclosing pair ends after the pairs it contains.
+        var pairs: [(start: Int, end: Int)] = []
+        for (index, byte) in bytes.enumerated() {
+            // Quotes outside every object are prose (`"quoted words"`), not JSON strings.
+            if open.isEmpty {
+                if byte == UInt8(ascii: "{") { open.append(index) }
+                continue
             }
-            if let end {
-                results.append(String(decoding: bytes[index...end], as: UTF8.self))
-                index = end + 1
-            } else {
-                index += 1
+            if inString {
+                if escaped {
+                    escaped = false
+                } else if byte == UInt8(ascii: "\\") {
+                    escaped = true
+                } else if byte == UInt8(ascii: "\"") {
+                    inString = false
+                }
+            } else if byte == UInt8(ascii: "\"") {
+                inString = true
+            } else if byte == UInt8(ascii: "{") {
+                open.append(index)
+            } else if byte == UInt8(ascii: "}"), let start = open.popLast() {
+                // Pairs this one encloses are no longer outermost.
+                while let last = pairs.last, last.start > start { pairs.removeLast() }
+                pairs.append((start, index))
+                if open.isEmpty { inString = false }
             }
         }
-        return results
+        return pairs.map { String(decoding: bytes[$0.start...$0.end], as: UTF8.self) }
     }
 }
