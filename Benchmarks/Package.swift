@@ -22,6 +22,6 @@ let package = Package(
             ],
             path: "PipelineBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
-        ),
+        )
     ]
 )

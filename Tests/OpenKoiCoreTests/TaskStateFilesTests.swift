@@ -5,7 +5,7 @@ import Testing
 struct TaskStateFilesTests {
     func temporaryDirectory() throws -> String {
         var template = Array("/tmp/openkoi-state-XXXXXX".utf8CString)
-        let path = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
+        let path = template.withUnsafeMutableBufferPointer { buffer in buffer.baseAddress.flatMap { mkdtemp($0) } }
         return String(cString: try #require(path))
     }
 
@@ -104,8 +104,10 @@ struct TaskStateFilesTests {
 
         let (more, input2) = AsyncStream<TaskEvent>.makeStream()
         let result = TaskResult(
-            taskID: "t1", description: "hello", output: "hi", score: 0.9, iterations: 1, bestIteration: 1, decision: .accept,
-            usage: TokenUsage(inputTokens: 3, outputTokens: 4), costUSD: 0, durationMS: 5, error: nil, findings: [], model: "m/x")
+            taskID: "t1", description: "hello", output: "hi", score: 0.9, iterations: 1, bestIteration: 1,
+            decision: .accept,
+            usage: TokenUsage(inputTokens: 3, outputTokens: 4), costUSD: 0, durationMS: 5, error: nil, findings: [],
+            model: "m/x")
         input2.yield(TaskEvent(taskID: "t1", kind: .finished(result)))
         input2.finish()
         await recorder.record(more)
@@ -118,7 +120,8 @@ struct TaskStateFilesTests {
 struct AtomicFileTests {
     @Test func writesEmptyAndReplacesExistingFiles() throws {
         var template = Array("/tmp/openkoi-atomic-XXXXXX".utf8CString)
-        let directory = String(cString: try #require(template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }))
+        let directory = String(
+            cString: try #require(template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }))
         let path = directory + "/nested/dir/file.txt"
         try AtomicFile.makeDirectory(directory + "/nested/dir")
         try AtomicFile.write("first", to: path)

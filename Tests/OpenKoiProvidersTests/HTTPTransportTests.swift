@@ -33,7 +33,8 @@ struct HTTPTransportTests {
             let body = Data(#"{"prompt":"héllo"}"#.utf8)
             let response = try await transport.send(
                 HTTPRequest(
-                    method: "POST", url: server.baseURL + "/chat", headers: [("Authorization", "Bearer k")], body: body))
+                    method: "POST", url: server.baseURL + "/chat", headers: [("Authorization", "Bearer k")], body: body)
+            )
             #expect(response.head.status == 201)
             #expect(String(decoding: try await response.collectBody(), as: UTF8.self) == #"{"PROMPT":"HÉLLO"}"#)
 

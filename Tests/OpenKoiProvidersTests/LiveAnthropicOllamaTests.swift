@@ -123,7 +123,8 @@ struct LiveDiscoveryTests {
         let fake = try FakeAnthropicServer([.text(["hi"])])
         defer { fake.shutdown() }
         let env = ["ANTHROPIC_API_KEY": "k", "ANTHROPIC_BASE_URL": fake.baseURL, "OPENAI_API_KEY": "o"]
-        let resolved = try await ProviderResolver(environment: env, transport: CurlTransport(), probeTimeout: 10).resolve(model: nil)
+        let resolved = try await ProviderResolver(environment: env, transport: CurlTransport(), probeTimeout: 10)
+            .resolve(model: nil)
         let response = try await resolved.provider.chat(ChatRequest(model: resolved.model, messages: [.user("x")]))
         #expect(response.content == "hi")
         #expect(
@@ -139,7 +140,8 @@ struct LiveDiscoveryTests {
             local.shutdown()
         }
         var env = ["OLLAMA_HOST": ollama.baseURL, "OPENKOI_LOCAL_BASE_URL": local.baseURL]
-        let first = try await ProviderResolver(environment: env, transport: CurlTransport(), probeTimeout: 10).resolve(model: nil)
+        let first = try await ProviderResolver(environment: env, transport: CurlTransport(), probeTimeout: 10).resolve(
+            model: nil)
         #expect(first.ref == ModelRef(provider: "ollama", model: "llama3.1:8b"))
         #expect(
             try await first.provider.chat(ChatRequest(model: first.model, messages: [.user("x")])).content
@@ -148,7 +150,8 @@ struct LiveDiscoveryTests {
         let refusing = try refusingServer()
         defer { refusing.shutdown() }
         env["OLLAMA_HOST"] = refusing.baseURL
-        let second = try await ProviderResolver(environment: env, transport: CurlTransport(), probeTimeout: 10).resolve(model: nil)
+        let second = try await ProviderResolver(environment: env, transport: CurlTransport(), probeTimeout: 10).resolve(
+            model: nil)
         #expect(second.ref == ModelRef(provider: "local", model: "smollm2-135m"))
         #expect(
             try await second.provider.chat(ChatRequest(model: second.model, messages: [.user("x")])).content
@@ -166,7 +169,8 @@ struct LiveDiscoveryTests {
         defer { refusing.shutdown() }
         let env = ["OLLAMA_HOST": refusing.baseURL, "OPENKOI_LOCAL_BASE_URL": refusing.baseURL + "/v1"]
         let error = await #expect(throws: ProviderError.self) {
-            try await ProviderResolver(environment: env, transport: CurlTransport(), probeTimeout: 10).resolve(model: nil)
+            try await ProviderResolver(environment: env, transport: CurlTransport(), probeTimeout: 10).resolve(
+                model: nil)
         }
         #expect(error?.kind == .notConfigured)
     }

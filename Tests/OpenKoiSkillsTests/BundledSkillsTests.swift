@@ -33,7 +33,8 @@ struct BundledSkillsTests {
 
 struct SkillParserTests {
     @Test func malformedFrontmatterNamesFileAndLine() {
-        let text = "---\nname: x\nkind: evaluator\nmetadata:\n  dimensions:\n    - name: a\n      weight: lots\n---\nbody"
+        let text =
+            "---\nname: x\nkind: evaluator\nmetadata:\n  dimensions:\n    - name: a\n      weight: lots\n---\nbody"
         #expect {
             try SkillParser.parse(text, source: "skills/x/SKILL.md", defaultName: "x")
         } throws: { error in
@@ -48,9 +49,20 @@ struct SkillParserTests {
         }
     }
 
-    @Test func invalidYAMLNeverCrashes() {
-        for junk in ["---\n: : :\n---\n", "---\n[unclosed\n---\n", "---\n\t- a\n---", "---\nname: [a, {b: }\n---", "---"] {
-            _ = try? SkillParser.parse(junk, source: "junk", defaultName: "j")
+    /// Broken frontmatter is an error naming the file and line, never a crash or a silently empty skill.
+    @Test(arguments: [
+        ("---\n: : :\n---\n", "junk:2: did not find expected key"),
+        ("---\n[unclosed\n---\n", "junk:3: did not find expected ',' or ']'"),
+        ("---\n\t- a\n---", "junk:2: found character that cannot start any token"),
+        ("---\nname: [a, {b: }\n---", "junk:3: did not find expected ',' or ']'"),
+        ("---", "junk:1: frontmatter is not closed by a '---' line"),
+    ])
+    func invalidYAMLIsAnErrorNamingTheLine(junk: String, message: String) {
+        #expect(throws: SkillParseError.self) { try SkillParser.parse(junk, source: "junk", defaultName: "j") }
+        do {
+            _ = try SkillParser.parse(junk, source: "junk", defaultName: "j")
+        } catch {
+            #expect("\(error)" == message)
         }
     }
 

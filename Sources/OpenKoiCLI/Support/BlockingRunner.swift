@@ -41,5 +41,5 @@ enum BlockingRunner {
 }
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif

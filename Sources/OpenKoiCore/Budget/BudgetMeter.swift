@@ -24,9 +24,11 @@ public struct BudgetMeter: Sendable, Hashable {
     public func explanation(for decision: Decision, policy: TaskPolicy) -> String {
         switch decision {
         case .abortBudget:
-            return "token budget exhausted: \(usage.total) of \(policy.tokenBudget) tokens used (raise it with --budget-tokens or [iteration] token_budget)"
+            return
+                "token budget exhausted: \(usage.total) of \(policy.tokenBudget) tokens used (raise it with --budget-tokens or [iteration] token_budget)"
         case .abortCost:
-            return "cost budget exhausted: $\(Self.dollars(costUSD)) of $\(Self.dollars(policy.maxCostUSD)) spent (raise it with --budget or [safety] max_cost_usd)"
+            return
+                "cost budget exhausted: $\(Self.dollars(costUSD)) of $\(Self.dollars(policy.maxCostUSD)) spent (raise it with --budget or [safety] max_cost_usd)"
         default: return decision.rawValue
         }
     }

@@ -83,7 +83,8 @@ enum SnippetMerge {
                 decoratorStart = nil
                 let end = extent(of: index, indent: indent, in: lines)
                 found.append(Definition(keyword: keyword, name: name, start: start, end: end, indent: indent))
-                if topLevelOnly || keyword != "class" { index = end } else { index += 1 }  // methods are definitions too
+                // A class's methods are definitions too, so its body is scanned rather than skipped.
+                if topLevelOnly || keyword != "class" { index = end } else { index += 1 }
                 continue
             }
             decoratorStart = nil

@@ -106,7 +106,9 @@ public struct TaskStateFiles: Sendable {
             let fd = open(historyPath, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
             guard fd >= 0 else { throw AtomicFile.WriteError(path: historyPath, reason: AtomicFile.errnoText()) }
             defer { close(fd) }
-            guard flock(fd, LOCK_EX) == 0 else { throw AtomicFile.WriteError(path: historyPath, reason: AtomicFile.errnoText()) }
+            guard flock(fd, LOCK_EX) == 0 else {
+                throw AtomicFile.WriteError(path: historyPath, reason: AtomicFile.errnoText())
+            }
             var opened = stat()
             var current = stat()
             guard fstat(fd, &opened) == 0, stat(historyPath, &current) == 0, opened.st_ino == current.st_ino else {
@@ -126,7 +128,8 @@ public struct TaskStateFiles: Sendable {
             }
             return
         }
-        throw AtomicFile.WriteError(path: historyPath, reason: "the file kept being replaced by other openkoi processes")
+        throw AtomicFile.WriteError(
+            path: historyPath, reason: "the file kept being replaced by other openkoi processes")
     }
 
     public func readHistory() -> [HistoryEntry] {
@@ -139,7 +142,7 @@ public struct TaskStateFiles: Sendable {
 }
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 private func unlinkFile(_ path: String) -> Bool { unlink(path) == 0 }

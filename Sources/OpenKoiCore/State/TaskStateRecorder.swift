@@ -26,7 +26,8 @@ public struct TaskStateRecorder: Sendable {
                 let entry = TaskStateFiles.HistoryEntry(
                     task_id: id, description: result.description, iterations: result.iterations,
                     total_tokens: result.usage.total, cost_usd: result.costUSD, final_score: result.score,
-                    decision: result.decision.rawValue, status: result.status.rawValue, completed_at: Date().ISO8601Format())
+                    decision: result.decision.rawValue, status: result.status.rawValue,
+                    completed_at: Date().ISO8601Format())
                 do { try files.appendHistory(entry) } catch { onError("\(error)") }
                 continue
             }
@@ -36,7 +37,8 @@ public struct TaskStateRecorder: Sendable {
                 current[id] = TaskStateFiles.CurrentTask(
                     task_id: id, description: description, status: "pending", phase: "plan", iteration: 0,
                     max_iterations: maxIterations, current_score: nil, best_score: nil, cost_usd: 0, tokens_used: 0,
-                    started_at: Date().ISO8601Format(), elapsed_secs: 0, last_decision: "pending", tool_calls: [], model: model)
+                    started_at: Date().ISO8601Format(), elapsed_secs: 0, last_decision: "pending", tool_calls: [],
+                    model: model)
             }
             guard var state = current[id] else { continue }
             switch event.kind {

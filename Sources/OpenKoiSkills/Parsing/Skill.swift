@@ -39,7 +39,9 @@ public enum SkillParser {
             throw SkillParseError(source: source, line: 1, message: "SKILL.md must start with a '---' frontmatter line")
         }
         let afterOpen = normalized.dropFirst(4)
-        guard let close = afterOpen.firstRange(of: "\n---") ?? (afterOpen.hasPrefix("---") ? afterOpen.firstRange(of: "---") : nil)
+        guard
+            let close = afterOpen.firstRange(of: "\n---")
+                ?? (afterOpen.hasPrefix("---") ? afterOpen.firstRange(of: "---") : nil)
         else {
             throw SkillParseError(source: source, line: 1, message: "frontmatter is not closed by a '---' line")
         }
@@ -77,9 +79,11 @@ public enum SkillParser {
                 guard let name = item["name"]?.scalar, !name.isEmpty else {
                     throw fail(item, "each dimension needs a name")
                 }
-                guard let weightText = item["weight"]?.scalar, let weight = Double(weightText), weight >= 0, weight.isFinite
+                guard let weightText = item["weight"]?.scalar, let weight = Double(weightText), weight >= 0,
+                    weight.isFinite
                 else { throw fail(item, "dimension '\(name)' needs a non-negative numeric weight") }
-                dimensions.append(Rubric.Dimension(name: name, weight: weight, description: item["description"]?.scalar ?? ""))
+                dimensions.append(
+                    Rubric.Dimension(name: name, weight: weight, description: item["description"]?.scalar ?? ""))
             }
         }
         if kind == .evaluator, dimensions.isEmpty {

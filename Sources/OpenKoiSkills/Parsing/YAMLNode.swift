@@ -50,7 +50,9 @@ struct YAMLError: Error, Sendable {
 enum YAMLReader {
     static func parse(_ text: String) throws(YAMLError) -> YAMLNode? {
         var parser = yaml_parser_t()
-        guard yaml_parser_initialize(&parser) == 1 else { throw YAMLError(line: 0, message: "cannot initialise the YAML parser") }
+        guard yaml_parser_initialize(&parser) == 1 else {
+            throw YAMLError(line: 0, message: "cannot initialise the YAML parser")
+        }
         defer { yaml_parser_delete(&parser) }
         let bytes = Array(text.utf8)
         return try bytes.withUnsafeBufferPointer { (buffer) throws(YAMLError) -> YAMLNode? in
@@ -74,7 +76,8 @@ enum YAMLReader {
                 case YAML_SEQUENCE_START_EVENT: builder.open(.sequence([], line: line))
                 case YAML_MAPPING_START_EVENT: builder.open(.mapping([], line: line))
                 case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT: try builder.close()
-                case YAML_ALIAS_EVENT: throw YAMLError(line: line, message: "YAML aliases are not supported in SKILL.md")
+                case YAML_ALIAS_EVENT:
+                    throw YAMLError(line: line, message: "YAML aliases are not supported in SKILL.md")
                 default: continue
                 }
             }

@@ -23,13 +23,16 @@ struct WriteFileTool: BuiltinTool {
         let path = try arguments.string("path")
         let content = try arguments.string("content")
         let target = try access.resolve(path)
-        guard target.relative != "." else { throw ToolFailure("write_file: '\(path)' is the workspace root, not a file") }
+        guard target.relative != "." else {
+            throw ToolFailure("write_file: '\(path)' is the workspace root, not a file")
+        }
 
         let existing = FileSystem.info(target.absolute)
         if existing?.kind == .directory {
             throw ToolFailure("write_file: '\(target.relative)' is a directory; give a file path inside it")
         }
-        try FileSystem.createDirectories(Workspace.parent(of: target.absolute), mode: 0o755, displayPath: target.relative)
+        try FileSystem.createDirectories(
+            Workspace.parent(of: target.absolute), mode: 0o755, displayPath: target.relative)
         // Keep an existing file's permissions (an executable script stays executable).
         let mode = existing?.mode ?? 0o644
         try FileSystem.writeAtomically(target.absolute, bytes: content.utf8, mode: mode, displayPath: target.relative)

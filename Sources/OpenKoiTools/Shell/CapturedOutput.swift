@@ -59,10 +59,10 @@ struct CapturedOutput {
     }
 
     private mutating func spill(_ chunk: UnsafeRawBufferPointer) {
-        guard spillFailure == nil, !chunk.isEmpty else { return }
+        guard spillFailure == nil, let base = chunk.baseAddress, !chunk.isEmpty else { return }
         var offset = 0
         while offset < chunk.count {
-            let written = write(spillFD, chunk.baseAddress! + offset, chunk.count - offset)
+            let written = write(spillFD, base + offset, chunk.count - offset)
             if written < 0, errno == EINTR { continue }
             guard written > 0 else {
                 spillFailure = "writing \(spillPath ?? ""): \(String(cString: strerror(errno)))"

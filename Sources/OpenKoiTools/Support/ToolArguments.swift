@@ -25,7 +25,8 @@ struct ToolArguments: Sendable {
                 throw ToolFailure("\(call.name): arguments must be a JSON object, got the string \(Self.preview(text))")
             }
         default:
-            throw ToolFailure("\(call.name): arguments must be a JSON object, got \(Self.preview(call.arguments.jsonString))")
+            throw ToolFailure(
+                "\(call.name): arguments must be a JSON object, got \(Self.preview(call.arguments.jsonString))")
         }
     }
 
