@@ -123,7 +123,7 @@ struct AtomicFileTests {
         let directory = String(
             cString: try #require(template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }))
         let path = directory + "/nested/dir/file.txt"
-        try AtomicFile.makeDirectory(directory + "/nested/dir")
+        try AtomicFile.makeDirectories(directory + "/nested/dir")
         try AtomicFile.write("first", to: path)
         try AtomicFile.write(Data(), to: path)
         #expect(FileManager.default.contents(atPath: path) == Data())

@@ -25,3 +25,17 @@ struct TokenUsageTests {
         #expect(meter.exceeded(TaskPolicy(tokenBudget: 200)) == .abortBudget)
     }
 }
+
+struct NumberTextTests {
+    @Test func formsReadAsWritten() {
+        #expect(NumberText.plain(1.0) == "1")
+        #expect(NumberText.plain(0.8) == "0.8")
+        #expect(NumberText.plain(120) == "120")
+        #expect(NumberText.fixed(0.8, decimals: 2) == "0.80")
+        #expect(NumberText.fixed(-0.004, decimals: 2) == "0.00")
+        #expect(NumberText.fixed(2.5, decimals: 0) == "3")
+        #expect(NumberText.dollars(0.00012) == "0.0001")
+        #expect(NumberText.fixed(.infinity, decimals: 2) == "inf")
+        #expect(NumberText.fixed(1e300, decimals: 2) == NumberText.plain(1e300), "no overflow trap on huge values")
+    }
+}

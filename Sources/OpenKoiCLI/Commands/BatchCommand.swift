@@ -146,7 +146,7 @@ func runBatch(session: Session, lines: [String?], policy: TaskPolicy, concurrenc
         finished += 1
         outcome.count(result)
         if !quiet {
-            let score = result.score.map { BudgetMeter.fixed($0, decimals: 2) } ?? "n/a"
+            let score = result.score.map { NumberText.fixed($0, decimals: 2) } ?? "n/a"
             let id = TerminalText.escaped(result.taskID)
             StandardStreams.err("[batch] \(finished) done: \(id) \(result.status.rawValue) score=\(score)\n")
         }

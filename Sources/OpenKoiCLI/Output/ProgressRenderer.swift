@@ -42,7 +42,7 @@ struct ProgressRenderer: Sendable {
             return "[iter \(iteration)] [safety] \(calls) tool calls (\(level.rawValue) limit)"
         case .usage: return nil
         case .retrying(_, let attempt, let delay, let reason):
-            return "[retry] attempt \(attempt) in \(BudgetMeter.fixed(delay, decimals: 1)) s: \(reason)"
+            return "[retry] attempt \(attempt) in \(NumberText.fixed(delay, decimals: 1)) s: \(reason)"
         case .contextPruned(let iteration, let removed):
             return "[iter \(iteration)] context window: pruned \(removed) message(s) to fit"
         case .evaluating(let iteration): return "[iter \(iteration)] evaluating..."
@@ -59,7 +59,7 @@ struct ProgressRenderer: Sendable {
             } else if verdict.dimensions.isEmpty {
                 text += "no score"
             } else {
-                text += verdict.dimensions.map { "\($0.name)=\(BudgetMeter.fixed($0.score, decimals: 2))" }.joined(
+                text += verdict.dimensions.map { "\($0.name)=\(NumberText.fixed($0.score, decimals: 2))" }.joined(
                     separator: " ")
             }
             for finding in verdict.findings.prefix(5) {
@@ -68,13 +68,13 @@ struct ProgressRenderer: Sendable {
             if verdict.findings.count > 5 { text += "\n         … \(verdict.findings.count - 5) more finding(s)" }
             return text
         case .decided(let iteration, let score, let decision, let cost, let tokens):
-            let scoreText = score.map { BudgetMeter.fixed($0, decimals: 2) } ?? "n/a"
+            let scoreText = score.map { NumberText.fixed($0, decimals: 2) } ?? "n/a"
             return
-                "[iter \(iteration)] score=\(scoreText) -> \(decision.rawValue) (tokens=\(tokens), $\(BudgetMeter.dollars(cost)))"
+                "[iter \(iteration)] score=\(scoreText) -> \(decision.rawValue) (tokens=\(tokens), $\(NumberText.dollars(cost)))"
         case .finished(let result):
-            let scoreText = result.score.map { BudgetMeter.fixed($0, decimals: 2) } ?? "n/a"
+            let scoreText = result.score.map { NumberText.fixed($0, decimals: 2) } ?? "n/a"
             var text =
-                "[done] \(result.decision.rawValue) score=\(scoreText) iterations=\(result.iterations) tokens=\(result.usage.total) cost=$\(BudgetMeter.dollars(result.costUSD)) time=\(BudgetMeter.fixed(Double(result.durationMS) / 1000, decimals: 1))s"
+                "[done] \(result.decision.rawValue) score=\(scoreText) iterations=\(result.iterations) tokens=\(result.usage.total) cost=$\(NumberText.dollars(result.costUSD)) time=\(NumberText.fixed(Double(result.durationMS) / 1000, decimals: 1))s"
             if let error = result.error, result.decision != .failed { text += "\n[done] \(error)" }
             return text
         }

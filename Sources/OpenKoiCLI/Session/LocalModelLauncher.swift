@@ -59,7 +59,7 @@ struct LocalModelLauncher: Sendable {
             let seconds = Double(started.duration(to: .now).components.seconds)
             StandardStreams.err(
                 ok
-                    ? "[local] ready after \(BudgetMeter.fixed(seconds, decimals: 0)) s\n"
+                    ? "[local] ready after \(NumberText.fixed(seconds, decimals: 0)) s\n"
                     : "[local] could not start the local model: \(TestOutputParser.tail(of: result?.output ?? "", lines: 3))\n"
             )
         }

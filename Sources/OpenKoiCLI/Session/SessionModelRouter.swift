@@ -63,7 +63,7 @@ actor SessionModelRouter: ModelRouter {
                 // A task's call: an event, so progress, --json logs and state files see it. Otherwise
                 // (no task bound the context) the console is all there is.
                 guard let context = ModelCallContext.current else {
-                    console.warning("\(reason); retry \(attempt) in \(BudgetMeter.fixed(delay, decimals: 1)) s")
+                    console.warning("\(reason); retry \(attempt) in \(NumberText.fixed(delay, decimals: 1)) s")
                     return
                 }
                 events.publish(

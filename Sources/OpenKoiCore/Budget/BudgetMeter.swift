@@ -28,23 +28,8 @@ public struct BudgetMeter: Sendable, Hashable {
                 "token budget exhausted: \(usage.total) of \(policy.tokenBudget) tokens used (raise it with --budget-tokens or [iteration] token_budget)"
         case .abortCost:
             return
-                "cost budget exhausted: $\(Self.dollars(costUSD)) of $\(Self.dollars(policy.maxCostUSD)) spent (raise it with --budget or [safety] max_cost_usd)"
+                "cost budget exhausted: $\(NumberText.dollars(costUSD)) of $\(NumberText.dollars(policy.maxCostUSD)) spent (raise it with --budget or [safety] max_cost_usd)"
         default: return decision.rawValue
         }
-    }
-
-    /// Dollars with 4 decimals, without Foundation's formatters (they pull ICU).
-    public static func dollars(_ value: Double) -> String { fixed(value, decimals: 4) }
-
-    public static func fixed(_ value: Double, decimals: Int) -> String {
-        guard value.isFinite else { return "\(value)" }
-        var scale = 1.0
-        for _ in 0..<decimals { scale *= 10 }
-        let scaled = (abs(value) * scale).rounded()
-        let whole = Int(scaled / scale)
-        var fraction = String(Int(scaled - Double(whole) * scale))
-        while fraction.count < decimals { fraction = "0" + fraction }
-        let sign = value < 0 && scaled != 0 ? "-" : ""
-        return decimals == 0 ? "\(sign)\(whole)" : "\(sign)\(whole).\(fraction)"
     }
 }

@@ -48,9 +48,9 @@ final class ConfigTableReader {
         guard number.isFinite, range.contains(number) else {
             let bound =
                 range.upperBound == .greatestFiniteMagnitude
-                ? "at least \(Self.format(range.lowerBound))"
-                : "between \(Self.format(range.lowerBound)) and \(Self.format(range.upperBound))"
-            throw invalid(key, "must be \(bound), got \(Self.format(number))")
+                ? "at least \(NumberText.plain(range.lowerBound))"
+                : "between \(NumberText.plain(range.lowerBound)) and \(NumberText.plain(range.upperBound))"
+            throw invalid(key, "must be \(bound), got \(NumberText.plain(number))")
         }
         return number
     }
@@ -207,11 +207,5 @@ final class ConfigTableReader {
     private func value(_ key: String) -> TOMLValue? {
         if !knownKeys.contains(key) { knownKeys.append(key) }
         return table[key]
-    }
-
-    /// `1.0` → `1`, `0.8` → `0.8`: bounds read like the user wrote them.
-    private static func format(_ number: Double) -> String {
-        if number.rounded() == number, abs(number) < 1e15 { return String(Int64(number)) }
-        return String(number)
     }
 }

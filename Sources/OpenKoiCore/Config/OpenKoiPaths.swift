@@ -92,10 +92,9 @@ public struct OpenKoiPaths: Sendable, Hashable {
                 // Parents outside OpenKoi's own tree (`~/.local/share`) get the usual permissions.
                 let parent = Self.parent(of: directory)
                 if !parent.isEmpty, !files.fileExists(atPath: parent) {
-                    try files.createDirectory(atPath: parent, withIntermediateDirectories: true)
+                    try AtomicFile.makeDirectories(parent, mode: 0o755)
                 }
-                try files.createDirectory(
-                    atPath: directory, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
+                try AtomicFile.makeDirectories(directory, mode: 0o700)
             } catch let error as ConfigError {
                 throw error
             } catch {

@@ -39,13 +39,13 @@ public enum JudgeHealth {
             return "every finding only repeats the answer's own text"
         }
         if uniform, first < 0.5, reading.findingCount == reading.echoes {
-            return "it scored every dimension \(BudgetMeter.fixed(first, decimals: 2)) without saying what is wrong"
+            return "it scored every dimension \(NumberText.fixed(first, decimals: 2)) without saying what is wrong"
         }
         // The 135M judge scored "Paris" 0.00 everywhere with one echo, the same title three times and
         // one stray "the answer is wrong": a flat low score whose findings are mostly repeats.
         if uniform, first < 0.5, (reading.echoes + reading.duplicates) * 2 > reading.findingCount {
             return
-                "it scored every dimension \(BudgetMeter.fixed(first, decimals: 2)) and most of its findings repeat the answer or each other"
+                "it scored every dimension \(NumberText.fixed(first, decimals: 2)) and most of its findings repeat the answer or each other"
         }
         if uniform, !earlier.isEmpty,
             earlier.allSatisfy({ previous in
@@ -53,7 +53,7 @@ public enum JudgeHealth {
             })
         {
             return
-                "it gave the same score (\(BudgetMeter.fixed(first, decimals: 2))) on every dimension for every attempt"
+                "it gave the same score (\(NumberText.fixed(first, decimals: 2))) on every dimension for every attempt"
         }
         return nil
     }

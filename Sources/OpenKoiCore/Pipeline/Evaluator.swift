@@ -130,7 +130,7 @@ actor Evaluator {
             reason = run.meter.explanation(for: stop, policy: run.policy)
         } else if decision == .abortRegression {
             reason =
-                "score regressed by more than \(BudgetMeter.fixed(run.policy.regressionThreshold, decimals: 2)) from the best iteration; returning the best iteration"
+                "score regressed by more than \(NumberText.fixed(run.policy.regressionThreshold, decimals: 2)) from the best iteration; returning the best iteration"
         } else if decision == .continue, Self.refinementIsNoise(run, attempt) {
             decision = .acceptBest
             reason =
@@ -184,8 +184,8 @@ actor Evaluator {
             confidence >= run.policy.skipEvalConfidence
         else { return nil }
         return
-            "a short answer to a simple question, given with confidence \(BudgetMeter.fixed(confidence, decimals: 2)) "
-            + "(skip_eval_confidence is \(BudgetMeter.fixed(run.policy.skipEvalConfidence, decimals: 2)))"
+            "a short answer to a simple question, given with confidence \(NumberText.fixed(confidence, decimals: 2)) "
+            + "(skip_eval_confidence is \(NumberText.fixed(run.policy.skipEvalConfidence, decimals: 2)))"
     }
 
     /// A trivial question answered without tools, judged by the executor's own small local model:

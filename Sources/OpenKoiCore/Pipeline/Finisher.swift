@@ -81,7 +81,7 @@ struct Finisher: Sendable {
         case .timedOut:
             return (
                 .abortTimeout,
-                "wall-clock budget of \(BudgetMeter.fixed(policy.timeoutSeconds, decimals: 0)) s exhausted; the call in flight was cancelled (raise it with --timeout or [iteration] timeout_seconds)"
+                "wall-clock budget of \(NumberText.fixed(policy.timeoutSeconds, decimals: 0)) s exhausted; the call in flight was cancelled (raise it with --timeout or [iteration] timeout_seconds)"
             )
         }
     }

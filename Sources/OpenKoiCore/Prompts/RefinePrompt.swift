@@ -70,7 +70,7 @@ extension ExecutorPrompt {
             text += "Tests (`\(tests.command)`): \(tests.passed) passed, \(tests.failed) failed"
             text += tests.succeeded ? " — all pass.\n" : ".\n"
         } else if let score = refine.base.score {
-            text += "Review of your answer above (score \(BudgetMeter.fixed(score, decimals: 2))).\n"
+            text += "Review of your answer above (score \(NumberText.fixed(score, decimals: 2))).\n"
         }
         let objective = verdict?.findings.filter { $0.dimension == "tests" || $0.dimension == "files" } ?? []
         for finding in objective.prefix(8) { text += line(for: finding) }

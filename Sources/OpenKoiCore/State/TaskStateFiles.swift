@@ -84,7 +84,7 @@ public struct TaskStateFiles: Sendable {
     public func writeCurrent(_ state: CurrentTask) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try AtomicFile.makeDirectory(AtomicFile.parentDirectory(of: currentTaskPath))
+        try AtomicFile.makeDirectories(AtomicFile.parentDirectory(of: currentTaskPath))
         try AtomicFile.write(try encoder.encode(state), to: currentTaskPath)
     }
 
@@ -101,7 +101,7 @@ public struct TaskStateFiles: Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let line = String(decoding: try encoder.encode(entry), as: UTF8.self) + "\n"
-        try AtomicFile.makeDirectory(AtomicFile.parentDirectory(of: historyPath))
+        try AtomicFile.makeDirectories(AtomicFile.parentDirectory(of: historyPath))
         for _ in 0..<8 {
             let fd = open(historyPath, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
             guard fd >= 0 else { throw AtomicFile.WriteError(path: historyPath, reason: AtomicFile.errnoText()) }

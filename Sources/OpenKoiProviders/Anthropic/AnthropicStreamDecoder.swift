@@ -38,7 +38,7 @@ struct AnthropicStreamDecoder: ChatStreamDecoder {
             guard let index = event["index"]?.intValue, let block = toolBlocks.removeValue(forKey: index) else {
                 return []
             }
-            let arguments = block.json.isEmpty ? block.initialInput : ToolArguments.parse(block.json)
+            let arguments = block.json.isEmpty ? block.initialInput : ToolArgumentText.parse(block.json)
             return [.toolCall(ToolCall(id: block.id, name: block.name, arguments: arguments))]
         case "message_delta":
             if let reason = event["delta"]?["stop_reason"]?.stringValue {

@@ -68,7 +68,7 @@ struct OllamaStreamDecoder: ChatStreamDecoder {
         let function = call["function"]
         var arguments = function?["arguments"] ?? .object([:])
         // Older servers and some templates send the arguments as JSON text.
-        if case .string(let raw) = arguments { arguments = ToolArguments.parse(raw) }
+        if case .string(let raw) = arguments { arguments = ToolArgumentText.parse(raw) }
         let id = call["id"]?.stringValue ?? "call_\(idPrefix)_\(toolCallCount)"
         return ToolCall(id: id, name: function?["name"]?.stringValue ?? "", arguments: arguments)
     }

@@ -57,7 +57,7 @@ enum OpenAIRequestBody {
                                 "id": .string(call.id), "type": "function",
                                 "function": [
                                     "name": .string(call.name),
-                                    "arguments": .string(ToolArguments.text(call.arguments)),
+                                    "arguments": .string(ToolArgumentText.text(call.arguments)),
                                 ],
                             ]
                         })

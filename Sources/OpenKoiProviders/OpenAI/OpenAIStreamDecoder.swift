@@ -128,7 +128,7 @@ struct OpenAIStreamDecoder: ChatStreamDecoder {
         let calls = toolCalls.sorted { $0.key < $1.key }.map { index, call in
             ToolCall(
                 id: call.id.isEmpty ? "call_\(index)" : call.id, name: call.name,
-                arguments: ToolArguments.parse(call.arguments))
+                arguments: ToolArgumentText.parse(call.arguments))
         }
         if !calls.isEmpty { hadToolCalls = true }
         toolCalls = [:]

@@ -65,7 +65,7 @@ struct GrepTool: BuiltinTool {
         case .cancelled: throw ToolFailure("grep: cancelled")
         case .timedOut:
             throw ToolFailure(
-                "grep: stopped after \(RunCommandTool.format(maxSeconds)) s; the pattern may backtrack badly on long lines. "
+                "grep: stopped after \(NumberText.plain(maxSeconds)) s; the pattern may backtrack badly on long lines. "
                     + "Use a simpler pattern, or narrow the path or glob.")
         }
 

@@ -18,15 +18,15 @@ struct RunCommandTool: BuiltinTool {
             description: """
                 Run a shell command (/bin/sh -c) in the workspace root and return its exit code and combined \
                 stdout/stderr. Standard input is empty; nothing is interactive. The command and everything it \
-                starts are killed after the timeout (default \(Self.format(defaultTimeout)) s, at most \
-                \(Self.format(maxTimeout)) s), and background processes do not outlive it. Commands may be \
+                starts are killed after the timeout (default \(NumberText.plain(defaultTimeout)) s, at most \
+                \(NumberText.plain(maxTimeout)) s), and background processes do not outlive it. Commands may be \
                 refused by the user's approval policy; the result then says how to allow them. \(sandbox.summary)
                 """,
             parameters: Schema.object(
                 [
                     "command": Schema.string("The shell command line, e.g. \"swift build 2>&1 | tail -50\"."),
                     "timeout_seconds": Schema.number(
-                        "Seconds before the command is killed. Default \(Self.format(defaultTimeout)), at most \(Self.format(maxTimeout))."
+                        "Seconds before the command is killed. Default \(NumberText.plain(defaultTimeout)), at most \(NumberText.plain(maxTimeout))."
                     ),
                 ], required: ["command"]))
     }
@@ -76,7 +76,7 @@ struct RunCommandTool: BuiltinTool {
         if result.timedOut {
             return ToolOutcome(
                 content:
-                    "Command timed out after \(Self.format(timeout)) s and was killed with everything it started. Output before that:\n\(output)",
+                    "Command timed out after \(NumberText.plain(timeout)) s and was killed with everything it started. Output before that:\n\(output)",
                 isError: true)
         }
         if result.cancelled {
@@ -128,9 +128,5 @@ struct RunCommandTool: BuiltinTool {
         }
         while start < utf8.count, utf8[start] & 0xC0 == 0x80 { start += 1 }
         return String(decoding: utf8[start...], as: UTF8.self)
-    }
-
-    static func format(_ seconds: Double) -> String {
-        seconds.rounded() == seconds && abs(seconds) < 1e15 ? String(Int64(seconds)) : String(seconds)
     }
 }

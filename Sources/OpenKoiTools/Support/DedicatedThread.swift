@@ -12,11 +12,11 @@ enum DedicatedThread {
     /// Runs `body` on a new detached pthread and returns its result.
     static func run<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
         await withCheckedContinuation { (continuation: CheckedContinuation<T, Never>) in
-            let job = ThreadJob { continuation.resume(returning: body()) }
-            if !job.startDetached() {
+            let work: @Sendable () -> Void = { continuation.resume(returning: body()) }
+            if !DetachedThread.start(work) {
                 // No thread could be created (resource exhaustion): doing the work here is slower for the
                 // pool but still correct, which beats failing the tool call.
-                job.work()
+                work()
             }
         }
     }
@@ -72,8 +72,8 @@ extension DedicatedThread {
                     continuation.resume(returning: .cancelled)
                     return
                 }
-                let job = ThreadJob { settle(.finished(body(flag))) }
-                if !job.startDetached() { job.work() }
+                let work: @Sendable () -> Void = { settle(.finished(body(flag))) }
+                if !DetachedThread.start(work) { work() }
             }
         } onCancel: {
             settle(.cancelled)
@@ -89,32 +89,4 @@ final class CancellationFlag: Sendable {
 
     func cancel() { raised.store(true, ordering: .releasing) }
     var isCancelled: Bool { raised.load(ordering: .acquiring) }
-}
-
-private final class ThreadJob: Sendable {
-    let work: @Sendable () -> Void
-
-    init(_ work: @escaping @Sendable () -> Void) { self.work = work }
-
-    /// Starts a detached pthread that runs `work` once; false when the thread could not be created.
-    func startDetached() -> Bool {
-        var attributes = pthread_attr_t()
-        pthread_attr_init(&attributes)
-        defer { pthread_attr_destroy(&attributes) }
-        pthread_attr_setdetachstate(&attributes, Int32(PTHREAD_CREATE_DETACHED))
-        let retained = Unmanaged.passRetained(self)
-        var thread = pthread_t()
-        let rc = pthread_create(
-            &thread, &attributes,
-            { raw in
-                guard let raw else { return nil }
-                Unmanaged<ThreadJob>.fromOpaque(raw).takeRetainedValue().work()
-                return nil
-            }, retained.toOpaque())
-        if rc != 0 {
-            retained.release()
-            return false
-        }
-        return true
-    }
 }

@@ -83,7 +83,7 @@ public struct TestCommandCheck: Sendable {
         var tail = TestOutputParser.tail(of: result.output)
         if result.timedOut {
             tail =
-                "The test command `\(command)` timed out after \(RunCommandTool.format(timeout)) s and was killed.\n"
+                "The test command `\(command)` timed out after \(NumberText.plain(timeout)) s and was killed.\n"
                 + tail
         } else if result.cancelled {
             tail = "The test command `\(command)` was cancelled.\n" + tail

@@ -85,54 +85,25 @@ enum FileSystem {
         bytes.prefix(8192).contains(0)
     }
 
-    /// Replaces (or creates) `path` so a reader sees either the old or the new content, never a mix.
-    ///
-    /// Writes a temporary file in the same directory, fsyncs it, sets `mode`, renames it over the
-    /// target and fsyncs the directory, so a crash leaves one complete version (DESIGN.md §5).
+    /// Replaces (or creates) `path` so a reader sees either the old or the new content, never a mix
+    /// (`AtomicFile.write`, DESIGN.md §5), with errors naming `displayPath`.
     static func writeAtomically(_ path: String, bytes: some Collection<UInt8>, mode: mode_t, displayPath: String)
         throws(ToolFailure)
     {
-        let directory = Workspace.parent(of: path)
-        let name = path.split(separator: "/").last.map(String.init) ?? "file"
-        var template = Array("\(directory)/.\(name).openkoi-XXXXXX".utf8CString)
-        let fd = LibcExtensions.cloexecTemporaryFile(&template)
-        guard fd >= 0 else { throw failure("cannot create a temporary file next to '\(displayPath)'") }
-        let temporary = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        var succeeded = false
-        defer {
-            if !succeeded { unlink(temporary) }
-        }
         do {
-            defer { close(fd) }
-            try writeAll(fd, Array(bytes), displayPath: displayPath)
-            guard fchmod(fd, mode) == 0 else { throw failure("cannot set the mode of '\(displayPath)'") }
-            guard fsync(fd) == 0 else { throw failure("cannot flush '\(displayPath)' to disk") }
-        }
-        guard rename(temporary, path) == 0 else { throw failure("cannot replace '\(displayPath)'") }
-        succeeded = true
-        let directoryFD = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        if directoryFD >= 0 {
-            // The rename is durable only once the directory entry is on disk; failure here is not fatal.
-            _ = fsync(directoryFD)
-            close(directoryFD)
+            try AtomicFile.write(bytes, to: path, mode: mode)
+        } catch {
+            throw ToolFailure("cannot write '\(displayPath)': \(error.reason)")
         }
     }
 
-    private static func writeAll(_ fd: Int32, _ bytes: [UInt8], displayPath: String) throws(ToolFailure) {
-        guard FileDescriptorIO.writeAll(fd, bytes) else { throw failure("cannot write '\(displayPath)'") }
-    }
-
-    /// `mkdir -p`; each missing directory gets `mode`.
+    /// `mkdir -p` (`AtomicFile.makeDirectories`); each missing directory gets `mode`.
     static func createDirectories(_ path: String, mode: mode_t, displayPath: String) throws(ToolFailure) {
-        if let existing = info(path) {
-            guard existing.kind == .directory else {
-                throw ToolFailure("'\(displayPath)' exists and is not a directory")
-            }
-            return
+        do {
+            try AtomicFile.makeDirectories(path, mode: mode)
+        } catch {
+            throw ToolFailure("cannot create directory '\(displayPath)': \(error.reason)")
         }
-        let parent = Workspace.parent(of: path)
-        if parent != path { try createDirectories(parent, mode: mode, displayPath: displayPath) }
-        if mkdir(path, mode) != 0, errno != EEXIST { throw failure("cannot create directory '\(displayPath)'") }
     }
 
     struct Entry: Sendable, Hashable {

@@ -1,7 +1,8 @@
 import OpenKoiCore
 
-/// Turns streamed tool-call argument text into a `JSONValue`.
-enum ToolArguments {
+/// A tool call's arguments as wire text (what a provider streams and is sent back) and as a
+/// `JSONValue`; reading them by name for a tool is `OpenKoiTools.ToolArguments`.
+enum ToolArgumentText {
     /// Empty text means "no arguments"; text that is not JSON is kept as `.string` so the tool executor can
     /// tell the model its arguments were malformed instead of the whole answer failing.
     static func parse(_ raw: String) -> JSONValue {

@@ -6,10 +6,12 @@
     import Darwin
 #endif
 
-/// Starts detached POSIX threads for blocking work.
+/// Starts detached POSIX threads for blocking work: the one thread launcher (curl transfers, the
+/// tools' `DedicatedThread`, the loopback test server).
 ///
-/// A blocking call (`curl` driving a transfer, a socket `accept`) must not sit on Swift's cooperative
-/// pool, which has one thread per core: two such calls would stall every task in the process.
+/// A blocking call (`curl` driving a transfer, a socket `accept`, `poll` on a child's pipes) must not
+/// sit on Swift's cooperative pool, which has one thread per core: two such calls would stall every
+/// task in the process.
 package enum DetachedThread {
     /// Runs `body` on a new detached thread. Returns false if the system refused to create one.
     package static func start(_ body: @escaping @Sendable () -> Void) -> Bool {
