@@ -1,4 +1,5 @@
 import ArgumentParser
+import FoundationEssentials
 import OpenKoiCore
 
 /// `openkoi batch tasks.jsonl --concurrency N`: many tasks through one pipeline; one JSON result

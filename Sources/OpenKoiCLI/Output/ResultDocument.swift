@@ -1,3 +1,4 @@
+import FoundationEssentials
 import OpenKoiCore
 
 /// The JSON shapes printed by `--json` and by `batch` (one object per line).

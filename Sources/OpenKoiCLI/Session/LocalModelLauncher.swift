@@ -1,3 +1,4 @@
+import FoundationEssentials
 import OpenKoiCore
 import OpenKoiTools
 

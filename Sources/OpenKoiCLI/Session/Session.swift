@@ -1,4 +1,5 @@
 import ArgumentParser
+import FoundationEssentials
 import OpenKoiCore
 import OpenKoiProviders
 import OpenKoiSkills

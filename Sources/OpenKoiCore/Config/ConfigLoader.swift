@@ -1,3 +1,4 @@
+import FoundationEssentials
 /// The configuration in force and where it came from.
 public struct LoadedConfig: Sendable, Equatable {
     public var config: OpenKoiConfig

@@ -1,3 +1,4 @@
+import FoundationEssentials
 /// Where OpenKoi keeps its files, resolved once from the environment (reference §4.3).
 ///
 /// Config dir (`$OPENKOI_HOME` or `~/.openkoi`): config, credentials, state, caches.

@@ -1,3 +1,4 @@
+import FoundationEssentials
 /// `state/current-task.json` (rewritten on each event while a task runs) and
 /// `state/task-history.jsonl` (one line per finished task), in the reference's shapes (§5.1–5.2).
 public struct TaskStateFiles: Sendable {

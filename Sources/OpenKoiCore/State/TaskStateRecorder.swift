@@ -1,3 +1,4 @@
+import FoundationEssentials
 /// Keeps the state files in step with a task's events. Runs as an event-bus observer, so slow disk
 /// never holds up a stage; it subscribes losslessly because history must not miss a task.
 public struct TaskStateRecorder: Sendable {

@@ -1,3 +1,4 @@
+import FoundationEssentials
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)

@@ -1,3 +1,4 @@
+import FoundationEssentials
 /// A JSON document of unknown shape: tool arguments, provider payloads, JSON Schemas.
 ///
 /// Decoding never traps: anything `JSONDecoder` accepts becomes a value.

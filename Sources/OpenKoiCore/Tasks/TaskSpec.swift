@@ -1,3 +1,4 @@
+import FoundationEssentials
 /// One unit of work as it enters the pipeline (CLI, batch line, REST request).
 public struct TaskSpec: Sendable, Hashable {
     public var id: String

@@ -1,4 +1,5 @@
 import CCurlShim
+import FoundationEssentials
 import OpenKoiCore
 
 /// A curl easy handle configured for one request.

@@ -1,4 +1,5 @@
 import CCurlShim
+import FoundationEssentials
 import OpenKoiCore
 import Synchronization
 

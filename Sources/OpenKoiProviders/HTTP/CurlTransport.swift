@@ -1,4 +1,5 @@
 import CCurlShim
+import FoundationEssentials
 import OpenKoiCore
 
 /// The production `HTTPTransport`: libcurl, loaded on first use, one thread per transfer.

@@ -1,3 +1,4 @@
+import FoundationEssentials
 import OpenKoiCore
 
 /// Bounds on a streamed answer, so a broken or hostile server cannot exhaust memory (README, "Limits").

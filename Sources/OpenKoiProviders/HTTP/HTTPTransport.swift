@@ -1,3 +1,4 @@
+import FoundationEssentials
 import OpenKoiCore
 
 /// One HTTP request. Bodies are small JSON documents, so they are held in memory.

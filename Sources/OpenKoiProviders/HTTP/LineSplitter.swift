@@ -1,3 +1,4 @@
+import FoundationEssentials
 import OpenKoiCore
 
 /// Cuts a byte stream into lines ended by LF, CRLF or a lone CR, whatever the chunk boundaries.

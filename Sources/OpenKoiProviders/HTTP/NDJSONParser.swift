@@ -1,3 +1,4 @@
+import FoundationEssentials
 import OpenKoiCore
 
 /// Incremental newline-delimited JSON splitter, fed chunks as they arrive.

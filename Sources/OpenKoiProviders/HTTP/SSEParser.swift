@@ -1,3 +1,4 @@
+import FoundationEssentials
 import OpenKoiCore
 
 /// One server-sent event.

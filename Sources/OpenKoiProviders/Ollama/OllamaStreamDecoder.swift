@@ -1,3 +1,4 @@
+import FoundationEssentials
 import OpenKoiCore
 
 /// Turns `/api/chat` NDJSON lines into `ChatStreamEvent`s. Ollama sends each tool call whole, so there

@@ -1,3 +1,4 @@
+import FoundationEssentials
 import OpenKoiCore
 
 /// Runs `produce` in a task that the stream owns, so that a consumer who stops iterating (or whose task

@@ -1,3 +1,4 @@
+import FoundationEssentials
 import OpenKoiCore
 
 /// What an API said went wrong, pulled out of whichever error shape it uses.

@@ -1,3 +1,4 @@
+import FoundationEssentials
 import OpenKoiCore
 
 /// Reads a server's "wait this long" hint from response headers.

@@ -1,3 +1,4 @@
+import FoundationEssentials
 import OpenKoiCore
 
 /// What a 2xx chat response carries, judged by its `Content-Type`: the event stream that was asked

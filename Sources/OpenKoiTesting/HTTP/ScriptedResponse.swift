@@ -1,3 +1,4 @@
+import FoundationEssentials
 import OpenKoiCore
 
 /// What `LoopbackHTTPServer` answers to one request.

@@ -1,3 +1,4 @@
+import FoundationEssentials
 import OpenKoiCore
 
 /// `run_command {command, timeout_seconds?}`: a shell command in the workspace, under the approval policy.

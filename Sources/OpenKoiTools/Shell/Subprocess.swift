@@ -1,3 +1,4 @@
+import FoundationEssentials
 import OpenKoiCore
 
 /// A child process run to completion: spawned in its own process group, its output captured through
