@@ -1,6 +1,6 @@
 /// Stage 3: judges an attempt, decides, and either finishes the task or sends it back to the
 /// executor with the findings (the refine edge, on the reserved lane — see `BoundedChannel`).
-actor Evaluator {
+struct Evaluator: Sendable {
     let inbox: BoundedChannel<TaskRun>
     let refine: BoundedChannel<TaskRun>
     let finisher: Finisher
@@ -17,13 +17,7 @@ actor Evaluator {
         self.events = services.events
     }
 
-    nonisolated func work() async {
-        while let run = await inbox.receive() {
-            await process(run)
-        }
-    }
-
-    nonisolated func process(_ incoming: TaskRun) async {
+    func process(_ incoming: TaskRun) async {
         var run = incoming
         guard let attempt = run.pendingAttempt else {
             return await finisher.finish(run, decision: .failed, error: "internal error: nothing to evaluate")
@@ -161,7 +155,7 @@ actor Evaluator {
     }
 
     /// Progress notices for what the evaluation did not use or could not do.
-    private nonisolated func report(_ verdict: Verdict, task id: String, iteration: Int) {
+    private func report(_ verdict: Verdict, task id: String, iteration: Int) {
         if let reason = verdict.objective.testsNotRun { notice(id, iteration, .testsNotRun(reason)) }
         if let problem = verdict.judgeProblem { notice(id, iteration, .judgeProblem(problem)) }
         if let skipped = verdict.judgeSkipped { notice(id, iteration, .judgeNotAsked(skipped)) }
@@ -170,7 +164,7 @@ actor Evaluator {
         }
     }
 
-    private nonisolated func notice(_ id: String, _ iteration: Int, _ notice: Notice) {
+    private func notice(_ id: String, _ iteration: Int, _ notice: Notice) {
         events.publish(TaskEvent(taskID: id, kind: .notice(iteration: iteration, notice)))
     }
 

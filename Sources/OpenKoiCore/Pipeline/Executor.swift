@@ -2,7 +2,7 @@
 ///
 /// From the second iteration on it builds on the best iteration so far, not merely the last: a
 /// worse last attempt is undone (its files put back) before the model tries again.
-actor Executor {
+struct Executor: Sendable {
     let inbox: BoundedChannel<TaskRun>
     let next: BoundedChannel<TaskRun>
     let finisher: Finisher
@@ -16,13 +16,7 @@ actor Executor {
         self.services = services
     }
 
-    nonisolated func work() async {
-        while let run = await inbox.receive() {
-            await process(run)
-        }
-    }
-
-    nonisolated func process(_ incoming: TaskRun) async {
+    func process(_ incoming: TaskRun) async {
         var run = incoming
         let iteration = run.nextIteration
         let maxIterations = max(1, run.policy.maxIterations)
@@ -129,7 +123,7 @@ actor Executor {
     /// What the next attempt builds on: the best iteration so far. When the last iteration was
     /// worse, its file changes are undone first. A model that writes files as text, whose best
     /// attempt still fails tests, starts afresh from the files as they were (see `ExecutorPrompt.retry`).
-    private nonisolated func refineContext(
+    private func refineContext(
         _ run: inout TaskRun, files: (any WorkspaceFiles)?, budget: Int, style: ToolCallStyle
     ) async -> RefineContext? {
         guard let last = run.iterations.last else { return nil }

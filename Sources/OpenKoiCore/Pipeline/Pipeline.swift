@@ -1,5 +1,6 @@
-/// The engine every entry point drives: Planner → Executor → Evaluator actors joined by bounded
-/// channels, with the refine edge back to the executor and admission control around the cycle.
+/// The engine every entry point drives: Planner → Executor → Evaluator stages joined by bounded
+/// channels (actors), each stage drained by its own pool of workers (`StageWorkers`), with the refine
+/// edge back to the executor and admission control around the cycle.
 ///
 /// One pipeline serves one CLI task, a whole batch file, or the daemon's queue: callers `submit`
 /// tasks concurrently and each awaits its own result.
@@ -11,6 +12,7 @@ public final class Pipeline: Sendable {
     let executeInbox: BoundedChannel<TaskRun>
     let evaluateInbox: BoundedChannel<TaskRun>
     let workers: LockedValue<[Task<Void, Never>]>
+    let stages: (planner: StageWorkers, executor: StageWorkers, evaluator: StageWorkers)
 
     public init(configuration: PipelineConfiguration = PipelineConfiguration(), services: PipelineServices) {
         self.configuration = configuration
@@ -24,10 +26,19 @@ public final class Pipeline: Sendable {
         let planner = Planner(inbox: planInbox, next: executeInbox, finisher: finisher, events: services.events)
         let executor = Executor(inbox: executeInbox, next: evaluateInbox, finisher: finisher, services: services)
         let evaluator = Evaluator(inbox: evaluateInbox, refine: executeInbox, finisher: finisher, services: services)
+        let stages = (planner: StageWorkers(), executor: StageWorkers(), evaluator: StageWorkers())
+        self.stages = stages
         var tasks: [Task<Void, Never>] = []
-        for _ in 0..<configuration.planners { tasks.append(Task { await planner.work() }) }
-        for _ in 0..<configuration.executors { tasks.append(Task { await executor.work() }) }
-        for _ in 0..<configuration.evaluators { tasks.append(Task { await evaluator.work() }) }
+        let (planInbox, executeInbox, evaluateInbox) = (planInbox, executeInbox, evaluateInbox)
+        for _ in 0..<configuration.planners {
+            tasks.append(Task { await stages.planner.drain(planInbox) { await planner.process($0) } })
+        }
+        for _ in 0..<configuration.executors {
+            tasks.append(Task { await stages.executor.drain(executeInbox) { await executor.process($0) } })
+        }
+        for _ in 0..<configuration.evaluators {
+            tasks.append(Task { await stages.evaluator.drain(evaluateInbox) { await evaluator.process($0) } })
+        }
         workers = LockedValue(tasks)
     }
 
@@ -85,6 +96,8 @@ public final class Pipeline: Sendable {
     public func statistics() async -> PipelineStatistics {
         PipelineStatistics(
             maxTasksInFlight: await gate.highWaterMark, maxPlanQueue: await planInbox.highWaterMark,
-            maxExecuteQueue: await executeInbox.highWaterMark, maxEvaluateQueue: await evaluateInbox.highWaterMark)
+            maxExecuteQueue: await executeInbox.highWaterMark, maxEvaluateQueue: await evaluateInbox.highWaterMark,
+            tasksInFlight: await gate.current, planner: await stages.planner.metrics,
+            executor: await stages.executor.metrics, evaluator: await stages.evaluator.metrics)
     }
 }

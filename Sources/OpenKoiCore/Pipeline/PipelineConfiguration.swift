@@ -62,4 +62,9 @@ public struct PipelineStatistics: Sendable, Hashable {
     public var maxPlanQueue: Int
     public var maxExecuteQueue: Int
     public var maxEvaluateQueue: Int
+    /// Tasks admitted and not yet finished, now.
+    public var tasksInFlight: Int
+    public var planner: StageMetrics
+    public var executor: StageMetrics
+    public var evaluator: StageMetrics
 }

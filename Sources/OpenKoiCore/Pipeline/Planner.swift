@@ -1,5 +1,5 @@
 /// Stage 1: turns a task into a plan (or skips planning for trivial tasks), then hands it to the executor.
-actor Planner {
+struct Planner: Sendable {
     let step = PlanningStep()
     let inbox: BoundedChannel<TaskRun>
     let next: BoundedChannel<TaskRun>
@@ -19,13 +19,7 @@ actor Planner {
         planner.isSmallLocal
     }
 
-    nonisolated func work() async {
-        while let run = await inbox.receive() {
-            await process(run)
-        }
-    }
-
-    nonisolated func process(_ incoming: TaskRun) async {
+    func process(_ incoming: TaskRun) async {
         var run = incoming
         let id = run.spec.id
         if run.policy.maxIterations == 0 || run.isTrivial || Self.planCostsMoreThanItHelps(run.roles.planner) {
