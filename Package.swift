@@ -11,6 +11,8 @@ let package = Package(
     products: [
         .executable(name: "openkoi", targets: ["openkoi"]),
         .library(name: "OpenKoiCore", targets: ["OpenKoiCore"]),
+        .library(name: "OpenKoiProviders", targets: ["OpenKoiProviders"]),
+        .library(name: "OpenKoiSkills", targets: ["OpenKoiSkills"]),
         .library(name: "OpenKoiTesting", targets: ["OpenKoiTesting"]),
     ],
     dependencies: [

@@ -12,7 +12,7 @@ scripts/local-model/start.sh >&2
 export OPENKOI_LOCAL_MODEL_URL=${OPENKOI_LOCAL_MODEL_URL:-http://127.0.0.1:8080/v1}
 
 # `swift format` ships with the toolchain; --strict turns its warnings into a failing exit code.
-swift format lint --strict --recursive Sources Tests Benchmarks Plugins
+swift format lint --strict --recursive Sources Tests Benchmarks Plugins Fuzz
 
 swift build --build-tests
 swift test --skip-build --disable-xctest "$@"

@@ -61,66 +61,7 @@ struct Batch: ParsableCommand {
             }
             bytes = Array(data)
         }
-        return Self.lines(bytes)
-    }
-
-    /// The file's lines, split on LF with a CR before it dropped (files written on Windows); a line
-    /// that is not valid UTF-8 is `nil`, so it fails by its number instead of running with U+FFFD in it.
-    static func lines(_ bytes: [UInt8]) -> [String?] {
-        bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map { line in
-            let content = line.last == UInt8(ascii: "\r") ? line.dropLast() : line
-            return String(validating: content, as: UTF8.self)
-        }
-    }
-}
-
-/// One input line, decoded; a bad line becomes a failed result instead of stopping the batch.
-enum BatchLine {
-    case task(TaskSpec)
-    case invalid(id: String, message: String)
-    case blank
-
-    init(_ line: String?, number: Int, policy: TaskPolicy) {
-        guard let line else {
-            self = .invalid(id: "line-\(number)", message: "line \(number): not valid UTF-8")
-            return
-        }
-        let trimmed = line.trimmed
-        guard !trimmed.isEmpty else { self = .blank; return }
-        let fallbackID = "line-\(number)"
-        guard let json = JSONValue.parse(trimmed), json.objectValue != nil else {
-            self = .invalid(id: fallbackID, message: "line \(number): not a JSON object")
-            return
-        }
-        let id = json["id"]?.stringValue ?? json["id"]?.intValue.map(String.init) ?? fallbackID
-        guard let task = json["task"]?.stringValue, !task.trimmed.isEmpty else {
-            self = .invalid(id: id, message: "line \(number): \"task\" is required and must be a non-empty string")
-            return
-        }
-        var policy = policy
-        if let node = json["max_iterations"] {
-            guard let value = node.intValue, value >= 0 else {
-                self = .invalid(id: id, message: "line \(number): \"max_iterations\" must be a non-negative integer")
-                return
-            }
-            policy.maxIterations = value
-        }
-        if let node = json["quality"] {
-            guard let value = node.doubleValue, (0...1).contains(value) else {
-                self = .invalid(id: id, message: "line \(number): \"quality\" must be a number between 0 and 1")
-                return
-            }
-            policy.qualityThreshold = value
-        }
-        var model: String?
-        if let node = json["model"] {
-            guard let value = node.stringValue, !value.isEmpty else {
-                self = .invalid(id: id, message: "line \(number): \"model\" must be a string like provider/model")
-                return
-            }
-            model = value
-        }
-        self = .task(TaskSpec(id: id, description: task, model: model, policy: policy))
+        return BatchLine.lines(bytes)
     }
 }
 
