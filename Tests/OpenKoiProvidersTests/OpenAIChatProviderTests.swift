@@ -136,6 +136,10 @@ struct OpenAIChatProviderTests {
         }
         let now = Date(timeIntervalSince1970: 784_111_770)  // 30 s before the date below
         #expect(RetryAfter.seconds(from: ["retry-after": "Sun, 06 Nov 1994 08:49:37 GMT"], now: now) == 7)
+        // A hostile year is no hint at all, not an integer overflow.
+        for year in ["9223372036854775807", "-9223372036854775808", "99999"] {
+            #expect(RetryAfter.seconds(from: ["retry-after": "Sun, 06 Nov \(year) 08:49:37 GMT"], now: now) == nil)
+        }
     }
 
     @Test func insufficientQuotaIsNotRetried() async throws {

@@ -1,3 +1,5 @@
+import OpenKoiCore
+
 /// Text from outside (a model's stream, a tool result, a batch id, a server's error) made safe for
 /// a terminal: control characters other than newline and tab are shown as `\x1B`-style escapes, so
 /// `ESC ] 0 ; … BEL` cannot retitle the window, `\r` cannot overwrite a line, and a stray escape
@@ -9,8 +11,10 @@ enum TerminalText {
         result.reserveCapacity(text.utf8.count + 8)
         for scalar in text.unicodeScalars {
             if isControl(scalar) {
-                let hex = String(scalar.value, radix: 16, uppercase: true)
-                result += scalar.value > 0xFF ? "\\u{\(hex)}" : "\\x" + (hex.count < 2 ? "0" + hex : hex)
+                result +=
+                    scalar.value > 0xFF
+                    ? "\\u{\(NumberText.hex(scalar.value, digits: 4))}"
+                    : "\\x" + NumberText.hex(scalar.value, digits: 2)
             } else {
                 result.unicodeScalars.append(scalar)
             }

@@ -85,7 +85,7 @@ extension TOMLParser {
         case TOMLByte.newline: return "end of line"
         case TOMLByte.carriageReturn: return "a carriage return"
         case TOMLByte.tab: return "a tab"
-        case _ where TOMLByte.isForbiddenControl(byte): return "U+" + Self.hex(UInt32(byte), digits: 4)
+        case _ where TOMLByte.isForbiddenControl(byte): return "U+" + NumberText.hex(byte, digits: 4)
         case ..<0x80: return "'\(Character(Unicode.Scalar(byte)))'"
         default:
             let length = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : 2
@@ -94,11 +94,6 @@ extension TOMLParser {
         }
     }
 
-    /// Upper-case hex, zero-padded: `String(format:)` is not in FoundationEssentials.
-    static func hex(_ value: UInt32, digits: Int) -> String {
-        let text = String(value, radix: 16, uppercase: true)
-        return String(repeating: "0", count: max(0, digits - text.count)) + text
-    }
 }
 
 /// Byte constants and classes for the parser, namespaced so they cannot clash with other `UInt8` extensions in Core.

@@ -143,7 +143,8 @@ extension TOMLParser {
         }
         guard let scalar = Unicode.Scalar(value) else {
             throw error(
-                "invalid unicode escape: U+\(Self.hex(value, digits: 4)) is not a Unicode scalar value", at: start)
+                "invalid unicode escape: U+\(NumberText.hex(value, digits: 4)) is not a Unicode scalar value", at: start
+            )
         }
         content.append(contentsOf: String(Character(scalar)).utf8)
     }

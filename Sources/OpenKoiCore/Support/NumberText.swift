@@ -24,4 +24,11 @@ public enum NumberText {
 
     /// US dollars with 4 decimals (costs of a few tokens are fractions of a cent).
     public static func dollars(_ value: Double) -> String { fixed(value, decimals: 4) }
+
+    /// Hexadecimal, zero-padded to `digits`: `hex(0x1B, digits: 2)` → `1B` (`String(format:)` is not
+    /// in FoundationEssentials).
+    public static func hex(_ value: some BinaryInteger, digits: Int, uppercase: Bool = true) -> String {
+        let text = String(value, radix: 16, uppercase: uppercase)
+        return String(repeating: "0", count: max(0, digits - text.count)) + text
+    }
 }

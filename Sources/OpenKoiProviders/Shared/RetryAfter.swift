@@ -33,7 +33,9 @@ public enum RetryAfter {
         guard parts.count == 6, parts[5] == "GMT",
             let day = Int(parts[1]),
             let month = months.firstIndex(of: parts[2]).map({ $0 + 1 }),
-            let year = Int(parts[3])
+            let year = Int(parts[3]),
+            // A year a server could mean; beyond it the day arithmetic would overflow (and trap).
+            (1970...9999).contains(year)
         else { return nil }
         let clock = parts[4].split(separator: ":").compactMap { Int($0) }
         guard clock.count == 3, (1...31).contains(day), (0...23).contains(clock[0]), (0...59).contains(clock[1]),

@@ -71,8 +71,7 @@ public struct ToolOutputTruncator: Sendable {
             hash ^= UInt64(byte)
             hash = hash &* 0x0000_0100_0000_01b3
         }
-        let hex = String(hash, radix: 16)
-        return String(repeating: "0", count: 16 - hex.count) + hex
+        return NumberText.hex(hash, digits: 16, uppercase: false)
     }
 
     /// Writes the full text once per distinct content (the name is its hash); 0700 directory, 0600 file.

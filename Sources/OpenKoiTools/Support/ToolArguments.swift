@@ -43,7 +43,7 @@ struct ToolArguments: Sendable {
         case .string(let text)?: return text
         case .number(let number)?:
             // A file literally named "2024" arrives as a number from some models.
-            return number.rounded() == number && abs(number) < 9e15 ? String(Int64(number)) : String(number)
+            return NumberText.plain(number)
         case let other?: throw mismatch(key, expected: "a string", got: other)
         }
     }
