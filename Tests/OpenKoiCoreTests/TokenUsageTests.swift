@@ -1,3 +1,4 @@
+import FoundationEssentials
 import OpenKoiCore
 import Testing
 
@@ -13,6 +14,19 @@ struct TokenUsageTests {
         // Sums are clamped the same way, so they cannot overflow or go negative.
         let sum = usage + usage + TokenUsage(inputTokens: 5)
         #expect(sum.total == TokenUsage.maxPlausible + 24 + 5)
+    }
+
+    @Test func assignmentAndDecodingAreClampedToo() throws {
+        var usage = TokenUsage(outputTokens: 3)
+        usage.outputTokens = -40
+        usage.inputTokens = Int.max
+        #expect(usage.outputTokens == 0 && usage.inputTokens == TokenUsage.maxPlausible)
+        let json = #"{"inputTokens":-5,"outputTokens":7,"cacheReadTokens":99999999999999999,"cacheWriteTokens":1}"#
+        let decoded = try JSONDecoder().decode(TokenUsage.self, from: Data(json.utf8))
+        #expect(
+            decoded
+                == TokenUsage(
+                    inputTokens: 0, outputTokens: 7, cacheReadTokens: TokenUsage.maxPlausible, cacheWriteTokens: 1))
     }
 
     @Test func aMeterFedNegativeUsageStillTripsItsTokenBudget() {

@@ -122,10 +122,25 @@ public struct ChatRequest: Sendable, Hashable {
 }
 
 public struct TokenUsage: Sendable, Hashable, Codable {
-    public var inputTokens: Int
-    public var outputTokens: Int
-    public var cacheReadTokens: Int
-    public var cacheWriteTokens: Int
+    // Clamped on every path in: the initializer, assignment (`usage.outputTokens = n`, as the
+    // estimate for servers that report none does) and decoding a state file.
+    public var inputTokens: Int { didSet { inputTokens = Self.plausible(inputTokens) } }
+    public var outputTokens: Int { didSet { outputTokens = Self.plausible(outputTokens) } }
+    public var cacheReadTokens: Int { didSet { cacheReadTokens = Self.plausible(cacheReadTokens) } }
+    public var cacheWriteTokens: Int { didSet { cacheWriteTokens = Self.plausible(cacheWriteTokens) } }
+
+    private enum CodingKeys: String, CodingKey {
+        case inputTokens, outputTokens, cacheReadTokens, cacheWriteTokens
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let values = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            inputTokens: try values.decodeIfPresent(Int.self, forKey: .inputTokens) ?? 0,
+            outputTokens: try values.decodeIfPresent(Int.self, forKey: .outputTokens) ?? 0,
+            cacheReadTokens: try values.decodeIfPresent(Int.self, forKey: .cacheReadTokens) ?? 0,
+            cacheWriteTokens: try values.decodeIfPresent(Int.self, forKey: .cacheWriteTokens) ?? 0)
+    }
 
     /// Counts come from servers: a negative one (-8e15 was seen) would drive tokens and cost below
     /// zero so no budget ever trips, and a huge one would overflow the sums. Both are clamped.
