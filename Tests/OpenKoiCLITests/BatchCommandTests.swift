@@ -80,6 +80,24 @@ struct BatchCommandTests {
         #expect(bad["error"] == "line 2: not valid UTF-8", "\(bad)")
     }
 
+    @Test func invalidUTF8OnStdinFailsByLineNumberToo() async throws {
+        let sandbox = try CLISandbox()
+        let path = try sandbox.write("tasks.jsonl", "")
+        var bytes = Array("{\"id\": \"add-1\", \"task\": \"What is 1+1?\"}\n".utf8)
+        bytes += Array("{\"id\": \"bad\", \"task\": \"What is ".utf8) + [0xC3, 0x28] + Array("?\"}\n".utf8)
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        let server = try OpenAIChatEndpoint(executorAnswer: Self.answer)
+        defer { server.shutdown() }
+        let run = try await sandbox.runShell(
+            ["batch", "-", "--concurrency", "1", "-m", "openai/gpt-4.1"], redirect: "< tasks.jsonl",
+            environment: openAIEnvironment(baseURL: server.baseURL))
+        #expect(run.exitCode == 1, "\(run.transcript)")
+        let results = try run.jsonLines()
+        #expect(results.count == 2, "\(run.stdout)")
+        #expect(results.contains { $0["id"] == "line-2" && $0["error"] == "line 2: not valid UTF-8" }, "\(run.stdout)")
+        #expect(results.contains { $0["id"] == "add-1" && $0["output"] == "2" })
+    }
+
     @Test func concurrencyAboveTheMaximumIsAUsageError() async throws {
         let sandbox = try CLISandbox()
         try sandbox.write("tasks.jsonl", "{\"task\": \"What is 1+1?\"}\n")

@@ -54,7 +54,8 @@ struct Batch: ParsableCommand {
     func readLines() throws -> [String?] {
         let bytes: [UInt8]
         if file == "-" {
-            bytes = Array(StandardStreams.readStdin().utf8)
+            // Raw bytes, so an invalid UTF-8 line fails by its number here too (not silently replaced).
+            bytes = StandardStreams.readStdinBytes()
         } else {
             guard let data = FileManager.default.contents(atPath: file) else {
                 throw CLIError("cannot read batch file \(file): no such file or not readable")

@@ -60,8 +60,11 @@ enum StandardStreams {
 
     /// Reads all of stdin (what was read before an error, if one happens).
     static func readStdin() -> String {
-        String(decoding: FileDescriptorIO.readAll(0) ?? [], as: UTF8.self)
+        String(decoding: readStdinBytes(), as: UTF8.self)
     }
+
+    /// All of stdin as bytes, undecoded.
+    static func readStdinBytes() -> [UInt8] { FileDescriptorIO.readAll(0) ?? [] }
 }
 
 /// Leveled diagnostics on stderr (`OPENKOI_LOG_LEVEL` / `log_level`), never on stdout.

@@ -97,7 +97,7 @@ public final class Pipeline: Sendable {
         PipelineStatistics(
             maxTasksInFlight: await gate.highWaterMark, maxPlanQueue: await planInbox.highWaterMark,
             maxExecuteQueue: await executeInbox.highWaterMark, maxEvaluateQueue: await evaluateInbox.highWaterMark,
-            tasksInFlight: await gate.current, planner: await stages.planner.metrics,
-            executor: await stages.executor.metrics, evaluator: await stages.evaluator.metrics)
+            tasksInFlight: await gate.current, planner: stages.planner.metrics,
+            executor: stages.executor.metrics, evaluator: stages.evaluator.metrics)
     }
 }
