@@ -29,6 +29,20 @@ struct ConfigErrorTests {
         #expect(warning.contains("odd.toml:2"), "\(warning)")
     }
 
+    /// Values out of range or not among the choices: the file, the line and why.
+    @Test(arguments: [
+        ("[pipeline]\nexecutors = 100000\n", "executors"),  // over the 256 workers a stage takes
+        ("[tools]\nsandbox = \"loose\"\n", "expected one of read-only, workspace-write, off, got 'loose'"),
+    ])
+    func aBadValueNamesTheLineAndWhy(config: String, message: String) async throws {
+        let sandbox = try CLISandbox()
+        let path = try sandbox.write("config.toml", config)
+        let run = try await sandbox.run(["--config", path, "hello"])
+        #expect(run.exitCode != 0)
+        #expect(run.stderr.contains("config.toml:2"), "\(run.transcript)")
+        #expect(run.stderr.contains(message))
+    }
+
     @Test func missingConfigFileIsAnErrorNamingThePath() async throws {
         let sandbox = try CLISandbox()
         let run = try await sandbox.run(["--config", "missing.toml", "What is 2+2?"])

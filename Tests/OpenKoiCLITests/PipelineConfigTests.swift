@@ -30,13 +30,4 @@ struct PipelineConfigTests {
         let flagged = try Batch.parse(["tasks.jsonl", "--concurrency", "2"])
         #expect(flagged.concurrency == 2)
     }
-
-    @Test func anOversizedStageIsAConfigError() async throws {
-        let sandbox = try CLISandbox()
-        let config = try sandbox.write("config.toml", "[pipeline]\nexecutors = 100000\n")
-        let run = try await sandbox.run(["--config", config, "hello"])
-        #expect(run.exitCode != 0)
-        #expect(run.stderr.contains("config.toml:2"), "\(run.transcript)")
-        #expect(run.stderr.contains("executors"))
-    }
 }

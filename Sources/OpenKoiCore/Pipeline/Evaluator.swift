@@ -1,16 +1,14 @@
 /// Stage 3: judges an attempt, decides, and either finishes the task or sends it back to the
 /// executor with the findings (the refine edge, on the reserved lane — see `BoundedChannel`).
 struct Evaluator: Sendable {
-    let inbox: BoundedChannel<TaskRun>
     let refine: BoundedChannel<TaskRun>
     let finisher: Finisher
     let step: EvaluationStep
     let events: any EventSink
 
     init(
-        inbox: BoundedChannel<TaskRun>, refine: BoundedChannel<TaskRun>, finisher: Finisher, services: PipelineServices
+        refine: BoundedChannel<TaskRun>, finisher: Finisher, services: PipelineServices
     ) {
-        self.inbox = inbox
         self.refine = refine
         self.finisher = finisher
         self.step = EvaluationStep(rubrics: services.rubrics, check: services.objectiveCheck, files: services.workspace)

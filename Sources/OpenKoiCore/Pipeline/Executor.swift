@@ -3,14 +3,11 @@
 /// From the second iteration on it builds on the best iteration so far, not merely the last: a
 /// worse last attempt is undone (its files put back) before the model tries again.
 struct Executor: Sendable {
-    let inbox: BoundedChannel<TaskRun>
     let next: BoundedChannel<TaskRun>
     let finisher: Finisher
     let services: PipelineServices
 
-    init(inbox: BoundedChannel<TaskRun>, next: BoundedChannel<TaskRun>, finisher: Finisher, services: PipelineServices)
-    {
-        self.inbox = inbox
+    init(next: BoundedChannel<TaskRun>, finisher: Finisher, services: PipelineServices) {
         self.next = next
         self.finisher = finisher
         self.services = services

@@ -23,9 +23,9 @@ public final class Pipeline: Sendable {
         evaluateInbox = BoundedChannel(capacity: configuration.channelCapacity)
         let finisher = Finisher(gate: gate, events: services.events, files: services.workspace)
 
-        let planner = Planner(inbox: planInbox, next: executeInbox, finisher: finisher, events: services.events)
-        let executor = Executor(inbox: executeInbox, next: evaluateInbox, finisher: finisher, services: services)
-        let evaluator = Evaluator(inbox: evaluateInbox, refine: executeInbox, finisher: finisher, services: services)
+        let planner = Planner(next: executeInbox, finisher: finisher, events: services.events)
+        let executor = Executor(next: evaluateInbox, finisher: finisher, services: services)
+        let evaluator = Evaluator(refine: executeInbox, finisher: finisher, services: services)
         let stages = (planner: StageWorkers(), executor: StageWorkers(), evaluator: StageWorkers())
         self.stages = stages
         var tasks: [Task<Void, Never>] = []

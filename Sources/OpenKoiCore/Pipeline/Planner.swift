@@ -1,13 +1,11 @@
 /// Stage 1: turns a task into a plan (or skips planning for trivial tasks), then hands it to the executor.
 struct Planner: Sendable {
     let step = PlanningStep()
-    let inbox: BoundedChannel<TaskRun>
     let next: BoundedChannel<TaskRun>
     let finisher: Finisher
     let events: any EventSink
 
-    init(inbox: BoundedChannel<TaskRun>, next: BoundedChannel<TaskRun>, finisher: Finisher, events: any EventSink) {
-        self.inbox = inbox
+    init(next: BoundedChannel<TaskRun>, finisher: Finisher, events: any EventSink) {
         self.next = next
         self.finisher = finisher
         self.events = events

@@ -4,7 +4,7 @@ import OpenKoiCore
 ///
 /// Text is forwarded as it arrives; a `tool_use` block collects its `input_json_delta` pieces and is
 /// emitted whole at its `content_block_stop`.
-struct AnthropicStreamDecoder: ChatStreamDecoder {
+struct AnthropicStreamDecoder: EventStreamDecoder {
     let provider: String
     private var toolBlocks: [Int: PartialToolUse] = [:]
     private var stopReason: StopReason = .unknown
@@ -101,7 +101,7 @@ struct AnthropicStreamDecoder: ChatStreamDecoder {
 
     /// A whole non-streamed `message` (a gateway that ignored `stream: true`), as the events its
     /// stream would have carried.
-    mutating func decode(message: JSONValue) throws -> [ChatStreamEvent] {
+    mutating func decode(wholeAnswer message: JSONValue) throws -> [ChatStreamEvent] {
         if message["type"]?.stringValue == "error" { throw Self.streamError(message, provider: provider) }
         guard let blocks = message["content"]?.arrayValue else {
             throw ProviderError.malformed(provider, "the non-streamed answer has no \"content\"")

@@ -44,15 +44,7 @@ public struct OpenAIChatProvider: ModelProvider, CustomStringConvertible {
         return chatEventStream(provider: id, secret: apiKey?.value) { [id, transport, apiKey] emit in
             let response = try await transport.sendExpectingSuccess(http, provider: id, secret: apiKey?.value)
             var decoder = OpenAIStreamDecoder(provider: id)
-            switch StreamedBody(response.head) {
-            case .eventStream:
-                try await decoder.decode(response.sseEvents(), provider: id, emit: emit) { $0.data }
-            case .json:
-                let completion = try await StreamedBody.json(response, provider: id)
-                for event in try decoder.decode(completion: completion) { emit(event) }
-            case .other(let contentType):
-                throw await StreamedBody.unexpected(response, contentType: contentType, provider: id)
-            }
+            try await decoder.decode(response, provider: id, emit: emit)
         }
     }
 

@@ -4,7 +4,7 @@ import OpenKoiCore
 ///
 /// Tool calls arrive as fragments keyed by `index` (id and name first, then argument text in pieces);
 /// they are emitted whole once the choice finishes.
-struct OpenAIStreamDecoder: ChatStreamDecoder {
+struct OpenAIStreamDecoder: EventStreamDecoder {
     let provider: String
     private var toolCalls: [Int: PartialToolCall] = [:]
     private var finishReason: String?
@@ -67,7 +67,7 @@ struct OpenAIStreamDecoder: ChatStreamDecoder {
 
     /// A whole non-streamed answer (a host that ignored `stream: true`): a `chat.completion` is the
     /// one chunk that says the same, with each choice's `message` as its `delta`.
-    mutating func decode(completion: JSONValue) throws -> [ChatStreamEvent] {
+    mutating func decode(wholeAnswer completion: JSONValue) throws -> [ChatStreamEvent] {
         guard var object = completion.objectValue, let choices = object["choices"]?.arrayValue else {
             if completion["error"] != nil { return try consume(chunk: completion) }
             throw ProviderError.malformed(provider, "the non-streamed answer has no \"choices\"")

@@ -27,6 +27,30 @@ extension ChatStreamDecoder {
     }
 }
 
+/// A decoder for an SSE wire format that can also read the whole JSON answer a host sends when it
+/// ignores `stream: true` (an OpenAI `chat.completion`, an Anthropic `message`).
+protocol EventStreamDecoder: ChatStreamDecoder {
+    mutating func decode(wholeAnswer: JSONValue) throws -> [ChatStreamEvent]
+}
+
+extension EventStreamDecoder {
+    /// Reads a 2xx chat response by its content type: the event stream asked for, a whole JSON
+    /// answer, or — anything else, such as a proxy's HTML page — an error naming the type.
+    mutating func decode(
+        _ response: HTTPStreamingResponse, provider: String, emit: (ChatStreamEvent) -> Void
+    ) async throws {
+        switch StreamedBody(response.head) {
+        case .eventStream:
+            try await decode(response.sseEvents(), provider: provider, emit: emit) { $0.data }
+        case .json:
+            let answer = try await StreamedBody.json(response, provider: provider)
+            for event in try decode(wholeAnswer: answer) { emit(event) }
+        case .other(let contentType):
+            throw await StreamedBody.unexpected(response, contentType: contentType, provider: provider)
+        }
+    }
+}
+
 /// The `{type:"function", function:{name, description, parameters}}` tool shape shared by OpenAI and Ollama.
 func functionTools(_ tools: [ToolDefinition]) -> JSONValue {
     .array(

@@ -1,4 +1,3 @@
-import Dispatch
 import OpenKoiCore
 import OpenKoiProviders
 import Synchronization
@@ -186,8 +185,9 @@ public final class LoopbackHTTPServer: Sendable {
             executor.wake()
         }
         guard started != nil else { return nil }
-        executor.run(until: { result.isSet })
-        return result.wait()
+        // The thread runs the task's jobs itself until the result is in: no separate wait.
+        executor.run(until: { result.value != nil })
+        return result.value
     }
 
     private func release(_ socket: LoopbackSocket) {
@@ -205,20 +205,11 @@ public func withLoopbackHTTPServer<T>(
     return try await body(server)
 }
 
-/// A value handed from a task to a blocked thread.
+/// A value handed from a task to the connection thread that runs it (`ThreadTaskExecutor`).
 private final class BlockingResult<T: Sendable>: Sendable {
-    private let value = Mutex<T?>(nil)
-    private let done = DispatchSemaphore(value: 0)
+    private let stored = Mutex<T?>(nil)
 
-    func set(_ newValue: T) {
-        value.withLock { $0 = newValue }
-        done.signal()
-    }
+    func set(_ newValue: T) { stored.withLock { $0 = newValue } }
 
-    var isSet: Bool { value.withLock { $0 != nil } }
-
-    func wait() -> T? {
-        done.wait()
-        return value.withLock { $0 }
-    }
+    var value: T? { stored.withLock { $0 } }
 }

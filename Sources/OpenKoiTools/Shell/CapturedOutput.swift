@@ -1,4 +1,5 @@
 import Glibc
+import OpenKoiCore
 
 /// Bytes read from a child's pipe, capped in memory by keeping the most recent ones.
 ///
@@ -49,6 +50,13 @@ struct CapturedOutput {
 
     private mutating func startSpilling() {
         guard let spillPath else { return }
+        // The directory is made only now: most commands never need it.
+        do {
+            try AtomicFile.makeDirectories(AtomicFile.parentDirectory(of: spillPath), mode: 0o700)
+        } catch {
+            spillFailure = error.description
+            return
+        }
         let fd = open(spillPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard fd >= 0 else {
             spillFailure = "cannot create \(spillPath): \(String(cString: strerror(errno)))"

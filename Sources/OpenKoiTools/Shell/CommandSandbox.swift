@@ -53,25 +53,46 @@ public struct CommandSandbox: Sendable, Hashable {
             """
     }
 
-    /// The process to run for `command` in `workspace`, with `extraVariables` (e.g. `CI=true`) set.
-    public func subprocess(
+    /// Runs `command` in `workspace` under this sandbox, with `extraVariables` (e.g. `CI=true`) set:
+    /// the one way model-written code is run.
+    /// - Parameter spillPath: where output too long to hold in memory is saved in full (`Subprocess.spillPath`).
+    /// - Throws: `CommandNotRun` when the command could not run: no bwrap, the process could not be
+    ///   started, or bwrap itself failed before the command began.
+    public func run(
+        _ command: Subprocess.Command, workspace: String, extraVariables: [String: String] = [:], timeout: Double?,
+        spillPath: String? = nil
+    ) async throws(CommandNotRun) -> SubprocessResult {
+        var process = try subprocess(command, workspace: workspace, extraVariables: extraVariables, timeout: timeout)
+        process.spillPath = spillPath
+        let result: SubprocessResult
+        do {
+            result = try await process.run()
+        } catch {
+            throw CommandNotRun(message: error.message)
+        }
+        if let failure = startFailure(result) { throw CommandNotRun(message: failure) }
+        return result
+    }
+
+    /// The process to run for `command` in `workspace`, with `extraVariables` set.
+    func subprocess(
         _ command: Subprocess.Command, workspace: String, extraVariables: [String: String] = [:],
-        timeout: Double?, capture: Subprocess.OutputCapture = .merged
-    ) throws(SandboxUnavailable) -> Subprocess {
-        if let unavailableReason { throw SandboxUnavailable(message: unavailableReason) }
+        timeout: Double?
+    ) throws(CommandNotRun) -> Subprocess {
+        if let unavailableReason { throw CommandNotRun(message: unavailableReason) }
         guard mode != .off, let launcher else {
             let environment = CommandEnvironment.withoutSecrets(environment).merging(extraVariables) { $1 }
             return Subprocess(
-                command, workingDirectory: workspace, environment: environment, timeout: timeout, capture: capture)
+                command, workingDirectory: workspace, environment: environment, timeout: timeout)
         }
-        let arguments = [launcher] + mountArguments(workspace: workspace) + ["--"] + Self.argv(command)
+        let arguments = [launcher] + mountArguments(workspace: workspace) + ["--"] + command.arguments
         return Subprocess(
             .argv(arguments), workingDirectory: workspace, environment: sandboxEnvironment(extraVariables),
-            timeout: timeout, capture: capture)
+            timeout: timeout)
     }
 
     /// Why bwrap itself failed before running the command (no user namespaces, a bad mount), if it did.
-    public func startFailure(_ result: SubprocessResult) -> String? {
+    func startFailure(_ result: SubprocessResult) -> String? {
         guard mode != .off, result.exitCode == 1 else { return nil }
         let text = result.errorOutput.isEmpty ? result.output : result.errorOutput
         guard text.hasPrefix("bwrap: ") else { return nil }
@@ -112,10 +133,9 @@ public struct CommandSandbox: Sendable, Hashable {
         if allowsNetwork { arguments.append("--share-net") }
         // Visible inside: everything outside home (read-only), the workspace, and re-bound toolchains.
         var visible: [String] = []
-        var covered: [String] = []
-        if let home = environment["HOME"].flatMap(Workspace.realPath), home != "/" {
+        let home = environment["HOME"].flatMap(Workspace.realPath).flatMap { $0 == "/" ? nil : $0 }
+        if let home {
             arguments += ["--tmpfs", home]
-            covered.append(home)
             // Toolchains installed under home (pyenv, cargo, nvm) must still run: their top-level
             // directories come back read-only.
             for directory in toolchainDirectories(home: home) {
@@ -127,20 +147,16 @@ public struct CommandSandbox: Sendable, Hashable {
         arguments += [mode == .workspaceWrite ? "--bind" : "--ro-bind", workspace, workspace]
         visible.append(workspace)
         var hidden = hiddenPaths.compactMap(Workspace.realPath)
-        if let home = covered.first { hidden += Self.secretHomeEntries.map { home + "/" + $0 } }
+        if let home { hidden += Self.secretHomeEntries.map { home + "/" + $0 } }
         for path in Set(hidden).sorted() {
-            let shown =
-                visible.contains { Self.path(path, isIn: $0) } || !covered.contains { Self.path(path, isIn: $0) }
+            let underHome = home.map { Workspace.path(path, isInside: $0) } ?? false
+            let shown = !underHome || visible.contains { Workspace.path(path, isInside: $0) }
             // A hidden directory that holds the workspace would cover the workspace itself.
-            guard shown, !Self.path(workspace, isIn: path), let info = FileSystem.info(path) else { continue }
+            guard shown, !Workspace.path(workspace, isInside: path), let info = FileSystem.info(path) else { continue }
             arguments += info.kind == .directory ? ["--tmpfs", path] : ["--ro-bind", "/dev/null", path]
         }
         arguments += ["--chdir", workspace]
         return arguments
-    }
-
-    private static func path(_ path: String, isIn directory: String) -> Bool {
-        path == directory || path.hasPrefix(directory == "/" ? "/" : directory + "/")
     }
 
     /// `PATH` entries under home, as their first directory below home (`~/.pyenv/shims` → `~/.pyenv`).
@@ -157,13 +173,6 @@ public struct CommandSandbox: Sendable, Hashable {
         return directories
     }
 
-    private static func argv(_ command: Subprocess.Command) -> [String] {
-        switch command {
-        case .shell(let script): return ["/bin/sh", "-c", script]
-        case .argv(let argv): return argv
-        }
-    }
-
     static func findLauncher(path: String?) -> String? {
         let directories = (path ?? "").split(separator: ":").map(String.init) + ["/usr/bin", "/bin"]
         for directory in directories where !directory.isEmpty {
@@ -174,8 +183,9 @@ public struct CommandSandbox: Sendable, Hashable {
     }
 }
 
-/// The sandbox cannot run (bubblewrap missing); the message says how to fix it.
-public struct SandboxUnavailable: Error, Sendable, Hashable {
+/// A command that did not run (bubblewrap missing, the process or the sandbox could not start); the
+/// message says why and, where it can, how to fix it.
+public struct CommandNotRun: Error, Sendable, Hashable {
     public var message: String
 }
 

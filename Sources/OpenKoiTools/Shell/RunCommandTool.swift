@@ -48,20 +48,13 @@ struct RunCommandTool: BuiltinTool {
         }
         let workspace = try access.workspace
 
-        var process: Subprocess
-        do {
-            process = try sandbox.subprocess(.shell(command), workspace: workspace.root, timeout: timeout)
-        } catch {
-            throw ToolFailure("run_command: \(error.message)")
-        }
-        process.spillPath = spillPath()
         let result: SubprocessResult
         do {
-            result = try await process.run()
+            result = try await sandbox.run(
+                .shell(command), workspace: workspace.root, timeout: timeout, spillPath: spillPath())
         } catch {
             throw ToolFailure("run_command: \(error.message)")
         }
-        if let failure = sandbox.startFailure(result) { throw ToolFailure("run_command: \(failure)") }
 
         var output = result.output
         if let saved = result.savedOutputPath {
@@ -95,10 +88,8 @@ struct RunCommandTool: BuiltinTool {
     /// test run's summary are at the end); the rest is in the saved file.
     static let shownTailBytes = 32 << 10
 
-    /// A fresh name in the output directory (created 0700), or nil when it cannot be made.
-    private func spillPath() -> String? {
-        guard (try? FileSystem.createDirectories(outputDirectory, mode: 0o700, displayPath: outputDirectory)) != nil
-        else { return nil }
+    /// A fresh name in the output directory (created 0700 only if the output spills).
+    private func spillPath() -> String {
         let stamp = Int64(Date().timeIntervalSince1970 * 1000)
         return outputDirectory + "/command-\(stamp)-\(String(UInt32.random(in: 0...UInt32.max), radix: 16)).txt"
     }
@@ -109,25 +100,14 @@ struct RunCommandTool: BuiltinTool {
     /// The last `maxLines` lines of `text`, at most `maxBytes` of them, from the start of a line when
     /// one begins in them.
     static func tail(_ text: String, maxBytes: Int, maxLines: Int = shownTailLines) -> String {
+        let newline = UInt8(ascii: "\n")
         let utf8 = Array(text.utf8)
         var start = max(0, utf8.count - maxBytes)
-        // The line breaks from the end; the one before the last `maxLines` lines starts the tail.
-        var lines = 0
-        var index = utf8.count - 1
-        if index >= 0, utf8[index] == UInt8(ascii: "\n") { index -= 1 }
-        while index >= start {
-            if utf8[index] == UInt8(ascii: "\n") {
-                lines += 1
-                if lines == maxLines { break }
-            }
-            index -= 1
-        }
-        if index >= start {
-            start = index + 1
-        } else if start > 0, let newline = utf8[start...].firstIndex(of: UInt8(ascii: "\n")), newline + 1 < utf8.count {
-            start = newline + 1
-        }
+        if start > 0, let next = utf8[start...].firstIndex(of: newline), next + 1 < utf8.count { start = next + 1 }
         while start < utf8.count, utf8[start] & 0xC0 == 0x80 { start += 1 }
-        return String(decoding: utf8[start...], as: UTF8.self)
+        // A final newline ends the last line; it does not start another.
+        let lines = utf8[start...].split(separator: newline, omittingEmptySubsequences: false)
+        let first = lines.suffix(maxLines + (utf8.last == newline ? 1 : 0)).first?.startIndex ?? utf8.count
+        return String(decoding: utf8[first...], as: UTF8.self)
     }
 }

@@ -14,6 +14,14 @@ public struct Subprocess: Sendable {
         case shell(String)
         /// Runs the program directly; a name without `/` is looked up in `PATH`.
         case argv([String])
+
+        /// The command line it runs: `/bin/sh -c <script>`, or the argv itself.
+        public var arguments: [String] {
+            switch self {
+            case .shell(let script): return ["/bin/sh", "-c", script]
+            case .argv(let argv): return argv
+            }
+        }
     }
 
     public enum OutputCapture: Sendable, Hashable {

@@ -100,15 +100,11 @@ enum SubprocessSpawner {
     private static func commandLine(
         _ command: Subprocess.Command
     ) throws(SubprocessError) -> (program: String, arguments: [String], searchPath: Bool) {
-        switch command {
-        case .shell(let script):
-            return ("/bin/sh", ["/bin/sh", "-c", script], false)
-        case .argv(let argv):
-            guard let first = argv.first, !first.isEmpty else {
-                throw SubprocessError(.spawnFailed, "no program given: argv is empty")
-            }
-            return (first, argv, !first.contains("/"))
+        let arguments = command.arguments
+        guard let first = arguments.first, !first.isEmpty else {
+            throw SubprocessError(.spawnFailed, "no program given: argv is empty")
         }
+        return (first, arguments, !first.contains("/"))
     }
 
     private static func checkDirectory(_ path: String) throws(SubprocessError) {

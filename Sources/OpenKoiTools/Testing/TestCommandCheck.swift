@@ -56,24 +56,15 @@ public struct TestCommandCheck: Sendable {
         // Non-interactive, uncoloured, single-run output is what the parsers read (npm/jest watch modes
         // check CI; cargo and most Node tools honour these colour switches).
         let variables = ["CI": "true", "NO_COLOR": "1", "FORCE_COLOR": "0", "CARGO_TERM_COLOR": "never"]
-        func notStarted(_ reason: String) -> TestRunReport {
-            TestRunReport(
-                command: command, passed: 0, failed: 0, exitCode: -1,
-                outputTail: "The test command `\(command)` could not be started: \(reason)")
-        }
         let result: SubprocessResult
         do {
-            let process = try sandbox.subprocess(
+            result = try await sandbox.run(
                 .shell(command), workspace: workspace, extraVariables: variables, timeout: timeout)
-            do {
-                result = try await process.run()
-            } catch {
-                return notStarted(error.message)
-            }
         } catch {
-            return notStarted(error.message)
+            return TestRunReport(
+                command: command, passed: 0, failed: 0, exitCode: -1,
+                outputTail: "The test command `\(command)` could not be started: \(error.message)")
         }
-        if let failure = sandbox.startFailure(result) { return notStarted(failure) }
         return Self.report(command: command, result: result, timeout: timeout)
     }
 

@@ -75,9 +75,8 @@ public struct WorkspaceCheck: ObjectiveCheck {
         var sandbox = tests.sandbox
         if sandbox.mode == .workspaceWrite { sandbox.mode = .readOnly }
         guard let workspace = try? access.workspace,
-            let process = try? sandbox.subprocess(
-                .argv(["python3", "-c", script, target.relative]), workspace: workspace.root, timeout: 20),
-            let result = try? await process.run(), sandbox.startFailure(result) == nil
+            let result = try? await sandbox.run(
+                .argv(["python3", "-c", script, target.relative]), workspace: workspace.root, timeout: 20)
         else { return FileCheckResult(path: target.relative, problem: nil) }
         if result.exitCode == 127 || result.exitCode == 126 {
             return FileCheckResult(path: target.relative, problem: nil)

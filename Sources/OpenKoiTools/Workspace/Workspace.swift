@@ -49,8 +49,11 @@ public struct Workspace: Sendable, Hashable {
         return absolute.hasPrefix(prefix) ? String(absolute.dropFirst(prefix.count)) : absolute
     }
 
-    private func contains(_ absolute: String) -> Bool {
-        root == "/" || absolute == root || absolute.hasPrefix(root + "/")
+    private func contains(_ absolute: String) -> Bool { Self.path(absolute, isInside: root) }
+
+    /// `path` is `directory` or below it (both absolute and normalized).
+    static func path(_ path: String, isInside directory: String) -> Bool {
+        directory == "/" || path == directory || path.hasPrefix(directory + "/")
     }
 
     private func join(_ base: String, _ tail: String) -> String {
