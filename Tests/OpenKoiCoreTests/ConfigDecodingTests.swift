@@ -131,10 +131,17 @@ struct ConfigDecodingTests {
         #expect(failure(source)?.description == "\(file):\(expected)")
     }
 
-    @Test func missingRequiredKeysNameTheTable() {
+    @Test func missingRequiredKeysNameTheTable() throws {
         #expect(
-            failure("\n[providers.together]\napi_key_env = \"KEY\"")?.description
-                == "\(file):2: [providers.together]: missing required key 'base_url'")
+            failure("\n[providers.myhost]\napi_key_env = \"KEY\"")?.description
+                == "\(file):2: [providers.myhost]: missing required key 'base_url'")
+        // A built-in provider's table may set options alone; `kind` names a known wire format.
+        #expect(
+            try load("[providers.together]\napi_key_env = \"KEY\"").config.providers["together"]?.apiKeyEnv == "KEY")
+        #expect(
+            failure("[providers.h]\nbase_url = \"http://h\"\nkind = \"soap\"")?.description
+                == "\(file):3: [providers.h] kind: expected one of openai, anthropic, ollama, gemini, bedrock, "
+                + "openai-responses, got 'soap'")
         #expect(
             failure("[[plugins.mcp]]\nname = \"a\"\ncommand = \"a\"\n\n[[plugins.mcp]]\nname = \"b\"")?.description
                 == "\(file):5: [[plugins.mcp]] #2: missing required key 'command'")

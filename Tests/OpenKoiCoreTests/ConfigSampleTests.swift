@@ -156,7 +156,7 @@ struct ConfigSampleTests {
         // Only the tables whose features have not landed are pointed out, each once, at its line.
         #expect(
             Set(loaded.warnings.map(\.keyPath)) == [
-                "models.fallback", "models.embedder", "models.small_model", "memory", "patterns", "plugins",
+                "models.embedder", "models.small_model", "memory", "patterns", "plugins",
                 "integrations", "daemon", "api",
             ], "\(loaded.warnings)")
         #expect(

@@ -60,6 +60,6 @@ struct HTTPLoopbackServerTests {
         let error = await #expect(throws: ProviderError.self) {
             try await transport.send(HTTPRequest(url: "http://127.0.0.1:\(port)/"))
         }
-        #expect(error?.kind == .transport)
+        #expect(error?.kind == .connectionRefused)
     }
 }

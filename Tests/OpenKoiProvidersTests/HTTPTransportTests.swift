@@ -150,7 +150,8 @@ struct HTTPTransportTests {
         }
     }
 
-    @Test func refusedConnectionIsTransportErrorWithoutSecrets() async throws {
+    /// A refused port on this machine is a server that is not running: said at once, with advice.
+    @Test func refusedLoopbackConnectionSaysToStartTheServerWithoutSecrets() async throws {
         let port = try LoopbackHTTPServer.unusedPort()
         let error = await #expect(throws: ProviderError.self) {
             try await transport.send(
@@ -158,8 +159,10 @@ struct HTTPTransportTests {
                     url: "http://127.0.0.1:\(port)/v1?key=query-secret",
                     headers: [("Authorization", "Bearer header-secret")]))
         }
-        #expect(error?.kind == .transport)
-        #expect(error?.message.contains("127.0.0.1:\(port)") == true)
+        #expect(error?.kind == .connectionRefused)
+        #expect(error?.isRetriable == false)
+        #expect(error?.message.contains("nothing is listening on 127.0.0.1:\(port)") == true)
+        #expect(error?.message.contains("scripts/local-model/start.sh") == true)
         #expect(error?.message.contains("secret") == false)
     }
 

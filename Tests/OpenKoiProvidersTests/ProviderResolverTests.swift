@@ -83,13 +83,14 @@ struct ProviderResolverTests {
 
     @Test func unknownProviderListsTheKnownIds() async throws {
         let resolver = ProviderResolver(
-            environment: localEnv, customProviders: [CustomProviderSpec(id: "groq", baseURL: "https://groq.test/v1")],
+            environment: localEnv, customProviders: [CustomProviderSpec(id: "mine", baseURL: "https://mine.test/v1")],
             transport: ScriptedTransport.routing([:]))
         await #expect {
             try await resolver.resolve(model: "nope/some-model")
         } throws: { error in
             guard let failure = error as? ProviderError, failure.kind == .notConfigured else { return false }
-            return failure.message.contains("anthropic, openai, ollama, local, groq")
+            return failure.message.contains("copilot, chatgpt, anthropic, openai, google, bedrock, openrouter, groq")
+                && failure.message.contains("ollama, local, mine")
         }
     }
 
@@ -144,14 +145,24 @@ struct ProviderResolverTests {
         #expect(resolved.ref == ModelRef(provider: "lan", model: "m1"))
     }
 
-    @Test func customProvidersCannotShadowBuiltIns() {
+    /// A table named like a built-in provider overrides its base URL and default model instead of
+    /// shadowing it; the SDK's variable (`OPENAI_BASE_URL`) still wins; new ids come after the built-ins.
+    @Test func configTablesOverrideBuiltInsAndAddHosts() throws {
+        let tables = [
+            CustomProviderSpec(id: "openai", baseURL: "http://proxy.test/v1", defaultModel: "gpt-4.1-mini"),
+            CustomProviderSpec(id: "x", baseURL: "http://x.test/v1"),
+            CustomProviderSpec(id: "x", baseURL: "http://second.test/v1"),
+        ]
         let resolver = ProviderResolver(
-            environment: [:],
-            customProviders: [
-                CustomProviderSpec(id: "openai", baseURL: "http://x"), CustomProviderSpec(id: "x", baseURL: "http://x"),
-            ],
+            environment: ["OPENAI_API_KEY": "k"], customProviders: tables, transport: ScriptedTransport.routing([:]))
+        #expect(resolver.knownProviderIDs.suffix(3) == ["ollama", "local", "x"])
+        #expect(resolver.profile("openai")?.baseURL == "http://proxy.test/v1")
+        #expect(resolver.profile("openai")?.defaultModel == "gpt-4.1-mini")
+        #expect(resolver.profile("x")?.baseURL == "http://x.test/v1")
+        let overridden = ProviderResolver(
+            environment: ["OPENAI_API_KEY": "k", "OPENAI_BASE_URL": "http://env.test/v1"], customProviders: tables,
             transport: ScriptedTransport.routing([:]))
-        #expect(resolver.knownProviderIDs == ["anthropic", "openai", "ollama", "local", "x"])
+        #expect((try overridden.provider(id: "openai") as? OpenAIChatProvider)?.baseURL == "http://env.test/v1")
     }
 
     @Test func probesUseTheShortTimeout() async throws {

@@ -43,6 +43,8 @@ struct ProgressRenderer: Sendable {
         case .usage: return nil
         case .retrying(_, let attempt, let delay, let reason):
             return "[retry] attempt \(attempt) in \(NumberText.fixed(delay, decimals: 1)) s: \(reason)"
+        case .failover(_, let from, let to, let reason):
+            return "[failover] \(from) failed (\(reason)); continuing on \(to)"
         case .contextPruned(let iteration, let removed):
             return "[iter \(iteration)] context window: pruned \(removed) message(s) to fit"
         case .evaluating(let iteration): return "[iter \(iteration)] evaluating..."

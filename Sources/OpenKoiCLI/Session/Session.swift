@@ -63,22 +63,14 @@ struct Session {
 
     /// Stage services: model routing, built-in tools, the workspace's files, rubrics and its tests.
     func services(events: any EventSink) -> PipelineServices {
-        let custom = config.providers.sorted { $0.key < $1.key }.compactMap { id, provider -> CustomProviderSpec? in
-            guard !ProviderConfig.builtInIDs.contains(id) else { return nil }
-            return CustomProviderSpec(
-                id: id, baseURL: provider.baseURL, apiKeyEnv: provider.apiKeyEnv,
-                defaultModel: provider.defaultModel == "auto" ? nil : provider.defaultModel)
-        }
         let launcher = LocalModelLauncher(
             paths: paths, environment: environment,
             localBaseURL: environment["OPENKOI_LOCAL_BASE_URL"] ?? ProviderResolver.defaultLocalBaseURL,
             announce: console.level >= .warn)
-        let resolver = ProviderResolver(
-            environment: environment, customProviders: custom, transport: CurlTransport(),
-            localStarter: { await launcher.start() })
+        let resolver = providerResolver(localStarter: { await launcher.start() })
         let router = SessionModelRouter(
-            resolver: resolver, executor: options.model ?? config.models.executor, evaluator: config.models.evaluator,
-            planner: config.models.planner, console: console, events: events)
+            resolver: resolver, models: config.models, executor: options.model ?? config.models.executor,
+            retry: config.retry, console: console, events: events)
         let commands = CommandPolicy(assumeYes: options.yes, allowedPrefixes: config.tools.allowCommands)
         let sandbox = commandSandbox()
         // Said once per run; each refused command or test run then repeats the reason to the model.
@@ -95,6 +87,17 @@ struct Session {
             rubrics: EvaluatorCatalog(),
             objectiveCheck: WorkspaceCheck(workspace: workspace, tests: tests), events: events,
             toolStyles: ToolStyleRegistry(configured: toolCallStyles()))
+    }
+
+    /// Discovery over this machine's credentials, the config's `[providers.*]` tables and the model cache.
+    func providerResolver(probeTimeout: Double = 1, localStarter: (@Sendable () async -> Bool)? = nil)
+        -> ProviderResolver
+    {
+        ProviderResolver(
+            environment: environment, customProviders: config.providerSpecs,
+            credentials: CredentialFinder(environment: environment, paths: paths), transport: CurlTransport(),
+            probeTimeout: probeTimeout, modelCache: ModelListCache(directory: paths.cacheDir),
+            logins: LoginServices(store: AuthStore(path: paths.authFile)), localStarter: localStarter)
     }
 
     /// The sandbox for model-written commands: `--sandbox` over `[tools] sandbox`; openkoi's own
@@ -130,6 +133,19 @@ struct Session {
         return TaskStateRecorder(
             files: TaskStateFiles(stateDirectory: paths.stateDir), tracksCurrentTask: tracksCurrentTask,
             onError: { console.warning("state file: \($0)") })
+    }
+}
+
+extension OpenKoiConfig {
+    /// The `[providers.<id>]` tables as discovery reads them, in id order.
+    var providerSpecs: [CustomProviderSpec] {
+        providers.sorted { $0.key < $1.key }.map { id, table in
+            CustomProviderSpec(
+                id: id, baseURL: table.baseURL, apiKeyEnv: table.apiKeyEnv,
+                defaultModel: table.defaultModel == "auto" ? nil : table.defaultModel,
+                kind: table.kind.flatMap(WireFormat.init(rawValue:)), displayName: table.displayName,
+                models: table.models)
+        }
     }
 }
 

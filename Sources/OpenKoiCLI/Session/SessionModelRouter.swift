@@ -2,34 +2,44 @@ import OpenKoiCore
 import OpenKoiProviders
 
 /// Resolves each task's models (its own `model`, else the session's roles) through provider
-/// discovery, wraps providers in retry, and prices them. Resolution is cached per model string:
-/// a batch of 1,000 tasks probes local servers once.
+/// discovery, wraps providers in retry (and the executor in its `[models.fallback]` chain), and
+/// prices them from what discovery learned. Resolution is cached per model string: a batch of 1,000
+/// tasks probes local servers once.
 actor SessionModelRouter: ModelRouter {
     let resolver: ProviderResolver
     let executorSpec: String?
     let evaluatorSpec: String?
     let plannerSpec: String?
+    let fallbackSpecs: [String]
+    let retry: RetryPolicy
+    let breakers: CircuitBreakers
     let console: Console
-    /// Where retries are reported, as `retrying` events of the task whose call is retried.
+    /// Where retries and failovers are reported, as events of the task whose call it was.
     let events: any EventSink
     /// One resolution per model string, shared by every task that asks while it is under way (a batch's
     /// first wave would otherwise probe local servers once per task).
     private var cache: [String: Task<ModelBinding, any Error>] = [:]
+    private var fallbacks: Task<[FailoverProvider.Candidate], Never>?
 
     init(
-        resolver: ProviderResolver, executor: String?, evaluator: String?, planner: String?, console: Console,
+        resolver: ProviderResolver, models: ModelsConfig, executor: String?, retry: RetryConfig, console: Console,
         events: any EventSink
     ) {
         self.events = events
         self.resolver = resolver
         executorSpec = executor
-        evaluatorSpec = evaluator
-        plannerSpec = planner
+        evaluatorSpec = models.evaluator
+        plannerSpec = models.planner
+        fallbackSpecs = models.fallback
+        self.retry = RetryPolicy(
+            maxAttempts: retry.maxAttempts, baseDelay: retry.baseDelaySeconds, maxDelay: retry.maxDelaySeconds,
+            maxRetryAfter: retry.maxRetryAfterSeconds)
+        breakers = CircuitBreakers(failureThreshold: retry.breakerFailures, cooldown: retry.breakerCooldownSeconds)
         self.console = console
     }
 
     func roles(for task: TaskSpec) async throws -> TaskRoles {
-        let executor = try await binding(for: task.model ?? executorSpec)
+        let executor = try await withFallbacks(binding(for: task.model ?? executorSpec))
         // A task that names its own model uses it for every role unless the config names role models.
         let evaluator = try await evaluatorSpec == nil ? executor : binding(for: evaluatorSpec)
         let planner = try await plannerSpec == nil ? executor : binding(for: plannerSpec)
@@ -39,9 +49,7 @@ actor SessionModelRouter: ModelRouter {
     func binding(for spec: String?) async throws -> ModelBinding {
         let key = spec ?? ""
         if let pending = cache[key] { return try await pending.value }
-        let resolution = Task { [events] in
-            try await Self.resolve(spec, resolver: resolver, console: console, events: events)
-        }
+        let resolution = Task { try await resolve(spec) }
         cache[key] = resolution
         do {
             return try await resolution.value
@@ -51,13 +59,51 @@ actor SessionModelRouter: ModelRouter {
         }
     }
 
-    static func resolve(
-        _ spec: String?, resolver: ProviderResolver, console: Console, events: any EventSink
-    ) async throws -> ModelBinding {
+    /// The executor with its fallback chain; fallbacks that cannot be resolved are named once and left out.
+    private func withFallbacks(_ primary: ModelBinding) async -> ModelBinding {
+        if fallbacks == nil {
+            let specs = fallbackSpecs
+            fallbacks = Task {
+                var candidates: [FailoverProvider.Candidate] = []
+                for spec in specs {
+                    do {
+                        let fallback = try await self.binding(for: spec)
+                        candidates.append(
+                            .init(provider: fallback.provider, model: fallback.model, pricing: fallback.pricing))
+                    } catch {
+                        self.console.warning("[models.fallback] \(spec) left out: \(error)")
+                    }
+                }
+                return candidates
+            }
+        }
+        let chain = await fallbacks?.value.filter { $0.label != primary.label } ?? []
+        guard !chain.isEmpty else { return primary }
+        var binding = primary
+        let events = events
+        let console = console
+        binding.provider = FailoverProvider(
+            [.init(provider: primary.provider, model: primary.model, pricing: primary.pricing)] + chain,
+            breakers: breakers,
+            onFailover: { from, to, reason in
+                let text = "\(from) failed (\(reason)); switching to \(to)"
+                guard let context = ModelCallContext.current else { return console.warning(text) }
+                events.publish(
+                    TaskEvent(
+                        taskID: context.taskID,
+                        kind: .failover(phase: context.phase, from: from, to: to, reason: reason)))
+            })
+        return binding
+    }
+
+    private func resolve(_ spec: String?) async throws -> ModelBinding {
         let resolved = try await resolver.resolve(model: spec)
+        if let loose = resolved.correctedFrom { console.note("  Note: '\(loose)' resolved to '\(resolved.model)'") }
         let providerID = resolved.provider.id
+        let console = console
+        let events = events
         let provider = RetryingProvider(
-            wrapping: resolved.provider,
+            wrapping: resolved.provider, policy: retry,
             onRetry: { attempt, delay, error in
                 let reason = "\(providerID): \(error.message)"
                 // A task's call: an event, so progress, --json logs and state files see it. Otherwise
@@ -74,12 +120,12 @@ actor SessionModelRouter: ModelRouter {
         let local = PricingTable.localProviders.contains(providerID)
         // Local servers: the context of one llama.cpp slot (start.sh serves 8192 per slot for the
         // coder model), and enough output for a whole 150-line file without rambling to the limit.
-        let binding = ModelBinding(
+        let listedWindow = local ? nil : resolved.info?.contextWindow
+        return ModelBinding(
             provider: provider, model: resolved.model,
-            pricing: PricingTable.pricing(provider: providerID, model: resolved.model),
-            contextWindow: ModelCatalog.info(provider: providerID, model: resolved.model)?.contextWindow
+            pricing: resolved.info?.pricing ?? PricingTable.pricing(provider: providerID, model: resolved.model),
+            contextWindow: listedWindow ?? ModelCatalog.info(provider: providerID, model: resolved.model)?.contextWindow
                 ?? (local ? 8192 : nil),
             maxOutputTokens: local ? 1536 : nil)
-        return binding
     }
 }

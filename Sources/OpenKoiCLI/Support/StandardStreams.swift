@@ -76,6 +76,8 @@ struct Console: Sendable {
     func warning(_ message: String) { if level >= .warn { write("warning", message) } }
     func info(_ message: String) { if level >= .info { write("info", message) } }
     func debug(_ message: String) { if level >= .debug { write("debug", message) } }
+    /// An unlabelled line the original printed the same way (`  Note: …`), shown unless quiet.
+    func note(_ message: String) { if level >= .warn { StandardStreams.err(TerminalText.escaped(message) + "\n") } }
 
     private func write(_ label: String, _ message: String) {
         StandardStreams.err("\(label): \(TerminalText.escaped(message))\n")

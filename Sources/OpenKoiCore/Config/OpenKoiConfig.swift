@@ -9,6 +9,7 @@ public struct OpenKoiConfig: Sendable, Equatable {
     public var evaluation: EvaluationConfig
     public var tools: ToolsConfig
     public var pipeline: PipelineConfig
+    public var retry: RetryConfig = RetryConfig()
     public var patterns: PatternsConfig
     public var memory: MemoryConfig
     public var plugins: PluginsConfig
@@ -65,6 +66,7 @@ public struct OpenKoiConfig: Sendable, Equatable {
         if let value = try root.section("evaluation", EvaluationConfig.init(reading:)) { config.evaluation = value }
         if let value = try root.section("tools", ToolsConfig.init(reading:)) { config.tools = value }
         if let value = try root.section("pipeline", PipelineConfig.init(reading:)) { config.pipeline = value }
+        if let value = try root.section("retry", RetryConfig.init(reading:)) { config.retry = value }
         if let value = try root.section("patterns", PatternsConfig.init(reading:)) { config.patterns = value }
         if let value = try root.section("memory", MemoryConfig.init(reading:)) { config.memory = value }
         if let value = try root.section("plugins", PluginsConfig.init(reading:)) { config.plugins = value }
@@ -97,7 +99,7 @@ public struct OpenKoiConfig: Sendable, Equatable {
     /// config that sets one is told, once, that it has no effect (rather than silently ignored); each
     /// feature removes its entry when it lands.
     static let unsupported: [[String]] = [
-        ["models", "fallback"], ["models", "embedder"], ["models", "small_model"], ["memory"], ["patterns"],
+        ["models", "embedder"], ["models", "small_model"], ["memory"], ["patterns"],
         ["plugins"], ["integrations"], ["daemon"], ["api"],
     ]
 

@@ -2,7 +2,13 @@
 /// provider (`[providers.local] tool_calls = "text"`).
 public struct ProviderConfig: Sendable, Equatable {
     /// Ids of the built-in providers: their tables may set options without a `base_url`.
-    public static let builtInIDs: Set<String> = ["anthropic", "openai", "ollama", "local"]
+    /// (The providers module's `ProviderProfile.builtIn` lists the same ids; a test keeps them equal.)
+    public static let builtInIDs: Set<String> = [
+        "copilot", "chatgpt", "anthropic", "openai", "google", "bedrock", "openrouter", "groq", "together", "deepseek",
+        "xai", "moonshot", "qwen", "ollama", "local",
+    ]
+    /// Values of `kind`: the wire format a host speaks.
+    public static let kinds = ["openai", "anthropic", "ollama", "gemini", "bedrock", "openai-responses"]
 
     /// Required for extra endpoints (key `base_url`); empty for a built-in provider's options table.
     public var baseURL: String
@@ -17,6 +23,8 @@ public struct ProviderConfig: Sendable, Equatable {
     /// How its models call tools (key `tool_calls`: `"native"`, `"text"` — JSON calls and edit blocks
     /// in the reply — or `"auto"`, learned from the first replies); `nil` is auto.
     public var toolCalls: ToolCallStyle?
+    /// The wire format (key `kind`, one of `kinds`); `nil` is the built-in's own, or `openai`.
+    public var kind: String?
 
     public init(
         baseURL: String, apiKeyEnv: String? = nil, defaultModel: String = "auto", models: [String] = [],
@@ -39,6 +47,12 @@ public struct ProviderConfig: Sendable, Equatable {
             case let name where ToolCallStyle(rawValue: name) != nil: toolCalls = ToolCallStyle(rawValue: name)
             default: throw table.invalid("tool_calls", "expected one of native, text, auto, got '\(style)'")
             }
+        }
+        if let kind = try table.string("kind") {
+            guard Self.kinds.contains(kind) else {
+                throw table.invalid("kind", "expected one of \(Self.kinds.joined(separator: ", ")), got '\(kind)'")
+            }
+            self.kind = kind
         }
         apiKeyEnv = try table.string("api_key_env")
         if let value = try table.string("default_model") { defaultModel = value }

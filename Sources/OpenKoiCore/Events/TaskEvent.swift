@@ -21,6 +21,8 @@ public struct TaskEvent: Sendable {
         /// A model call finished; totals are cumulative for the task.
         case usage(phase: Phase, totalUsage: TokenUsage, totalCostUSD: Double)
         case retrying(phase: Phase, attempt: Int, delaySeconds: Double, reason: String)
+        /// A call left a failing model for the next in its `[models.fallback]` chain.
+        case failover(phase: Phase, from: String, to: String, reason: String)
         case contextPruned(iteration: Int, removedMessages: Int)
         case evaluating(iteration: Int)
         case evaluated(iteration: Int, verdict: Verdict, identicalOutput: Bool)

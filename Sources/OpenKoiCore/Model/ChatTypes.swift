@@ -186,6 +186,9 @@ public struct ChatResponse: Sendable, Hashable {
     public var stopReason: StopReason
     /// Log probabilities of the output tokens, when asked for and reported.
     public var logprobs: [Double]
+    /// The price of the model that actually answered, when it is not the one the caller bound (a
+    /// fallback took over); `nil` means the binding's price.
+    public var pricing: ModelPricing?
 
     public init(
         content: String, toolCalls: [ToolCall] = [], usage: TokenUsage = .zero, stopReason: StopReason = .endTurn,
@@ -218,5 +221,7 @@ public enum ChatStreamEvent: Sendable, Hashable {
     case usage(TokenUsage)
     /// Log probabilities of output tokens, in order (only when the request asked for them).
     case logprobs([Double])
+    /// The answer comes from a model priced differently from the one asked for (a fallback).
+    case pricing(ModelPricing)
     case stop(StopReason)
 }

@@ -43,6 +43,7 @@ extension ChatResponse {
             case .toolCall(let call): response.toolCalls.append(call)
             case .usage(let usage): response.usage.merge(usage)
             case .logprobs(let values): response.logprobs += values
+            case .pricing(let pricing): response.pricing = pricing
             case .stop(let reason): response.stopReason = reason
             }
         }

@@ -9,6 +9,9 @@ public struct ProviderError: Error, Sendable, Hashable, CustomStringConvertible 
         case http(status: Int)
         /// Connect failure, reset, DNS, TLS.
         case transport
+        /// Nothing listens on a port of this machine: a local server that is not running. Retrying
+        /// would only delay the advice to start it.
+        case connectionRefused
         /// The transfer exceeded its timeout.
         case timeout
         /// The response could not be understood (bad JSON, truncated stream).
@@ -34,7 +37,7 @@ public struct ProviderError: Error, Sendable, Hashable, CustomStringConvertible 
         switch kind {
         case .rateLimited, .transport, .timeout: return true
         case .http(let status): return status >= 500 || status == 408
-        case .contextOverflow, .malformedResponse, .authentication, .notConfigured: return false
+        case .contextOverflow, .malformedResponse, .authentication, .notConfigured, .connectionRefused: return false
         }
     }
 

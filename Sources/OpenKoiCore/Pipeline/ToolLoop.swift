@@ -84,7 +84,7 @@ struct ToolLoop: Sendable {
             }
             state.usage += response.usage
             let meter = spend.withLock { m -> BudgetMeter in
-                m.record(response.usage, pricing: binding.pricing)
+                m.record(response.usage, pricing: response.pricing ?? binding.pricing)
                 return m
             }
             events.publish(

@@ -1,44 +1,74 @@
 import OpenKoiCore
 
-/// Decides which provider and model answer a run: from `-m provider/model`, a bare model name, or,
-/// with no flag, by detecting what this machine has (keys, config, local servers).
+/// Decides which provider and model answer a run: from `-m provider/model`, a bare model id, or,
+/// with no flag, by detecting what this machine has (logins, keys, config, local servers).
 ///
-/// Probing local servers costs up to `probeTimeout` each, so it happens only in `resolve`, i.e. only
-/// for commands that need a model.
+/// Credentials are read from the environment and files only; the network is touched only by
+/// `resolve` (model lists, local probes), i.e. only for commands that need a model, and model lists
+/// come from the hour-long cache when it has them.
 public struct ProviderResolver: Sendable {
-    public static let defaultAnthropicModel = "claude-sonnet-4-20250514"
-    public static let defaultOpenAIModel = "gpt-4.1"
     public static let defaultLocalBaseURL = "http://127.0.0.1:8080/v1"
-    static let builtInIDs = ["anthropic", "openai", "ollama", "local"]
+    public static var defaultAnthropicModel: String { ProviderProfile.builtIn("anthropic")?.defaultModel ?? "" }
+    public static var defaultOpenAIModel: String { ProviderProfile.builtIn("openai")?.defaultModel ?? "" }
 
-    private let environment: [String: String]
-    private let customProviders: [CustomProviderSpec]
-    private let transport: any HTTPTransport
-    private let probeTimeout: Double
-    private let localStarter: (@Sendable () async -> Bool)?
+    let environment: [String: String]
+    /// Built-in profiles with their config overrides applied, then the config's own hosts.
+    let profiles: [ProviderProfile]
+    let tables: [String: CustomProviderSpec]
+    let credentials: CredentialFinder?
+    let transport: any HTTPTransport
+    let probeTimeout: Double
+    let localStarter: (@Sendable () async -> Bool)?
+    let modelCache: ModelListCache?
+    let logins: LoginServices
 
     /// - Parameters:
     ///   - environment: process environment (keys and base-URL overrides are read from it).
     ///   - customProviders: the config's `[providers.<id>]` tables, in config order.
+    ///   - credentials: reads `auth.json`, CLI logins and key files; `nil` reads the environment only.
     ///   - transport: the HTTP client for providers and probes.
-    ///   - probeTimeout: seconds allowed for each local-server probe.
+    ///   - probeTimeout: seconds allowed for each model-list probe.
+    ///   - modelCache: where model lists are kept for an hour; `nil` probes every time.
+    ///   - logins: the endpoints and store used by login providers (Copilot, ChatGPT).
     ///   - localStarter: starts the bundled local model when it is installed but not running; tried
     ///     only when nothing else was found (or `local` was named) and it is down. Returns whether it came up.
     public init(
-        environment: [String: String], customProviders: [CustomProviderSpec] = [], transport: any HTTPTransport,
-        probeTimeout: Double = 1, localStarter: (@Sendable () async -> Bool)? = nil
+        environment: [String: String], customProviders: [CustomProviderSpec] = [],
+        credentials: CredentialFinder? = nil, transport: any HTTPTransport, probeTimeout: Double = 1,
+        modelCache: ModelListCache? = nil, logins: LoginServices = LoginServices(),
+        localStarter: (@Sendable () async -> Bool)? = nil
     ) {
         self.environment = environment
-        // A config table cannot shadow a built-in provider (reference §3.6), and the first of a duplicate id wins.
-        var seen = Set(Self.builtInIDs)
-        self.customProviders = customProviders.filter { seen.insert($0.id).inserted }
+        self.credentials = credentials
         self.transport = transport
         self.probeTimeout = probeTimeout
+        self.modelCache = modelCache
+        self.logins = logins
         self.localStarter = localStarter
+        var tables: [String: CustomProviderSpec] = [:]
+        for spec in customProviders where tables[spec.id] == nil { tables[spec.id] = spec }  // first one wins
+        self.tables = tables
+        var profiles = ProviderProfile.builtIn.map { Self.applying(tables[$0.id], to: $0, environment: environment) }
+        for spec in customProviders where ProviderProfile.builtIn(spec.id) == nil && !spec.baseURL.isEmpty {
+            guard !profiles.contains(where: { $0.id == spec.id }) else { continue }
+            profiles.append(
+                ProviderProfile(
+                    id: spec.id, displayName: spec.displayName ?? spec.id, wire: spec.kind ?? .openai,
+                    access: .apiKey(variables: spec.apiKeyEnv.map { [$0] } ?? []), baseURL: spec.baseURL,
+                    defaultModel: spec.defaultModel ?? "auto"))
+        }
+        self.profiles = profiles
     }
 
     /// Every id accepted before the `/` of `-m`.
-    public var knownProviderIDs: [String] { Self.builtInIDs + customProviders.map(\.id) }
+    public var knownProviderIDs: [String] { profiles.map(\.id) }
+
+    public func profile(_ id: String) -> ProviderProfile? {
+        profiles.first { $0.id == ProviderProfile.canonicalID(id) }
+    }
+
+    /// Whether `profile` came from a config table rather than the built-in list.
+    func isConfigured(_ profile: ProviderProfile) -> Bool { ProviderProfile.builtIn(profile.id) == nil }
 
     /// Resolves `-m` (`provider/model`, a bare model, or `nil` to auto-detect).
     public func resolve(model spec: String?) async throws -> ResolvedModel {
@@ -47,121 +77,106 @@ public struct ProviderResolver: Sendable {
         }
         var ref = ModelRef(parsing: spec)
         // `-m ollama` names a provider, not a model called "ollama".
-        if ref.provider.isEmpty, knownProviderIDs.contains(ref.model) { ref = ModelRef(provider: ref.model, model: "") }
-        if ref.provider.isEmpty {
-            if let family = Self.vendor(ofModel: ref.model), hasKey(for: family) {
-                return ResolvedModel(provider: try provider(id: family), model: ref.model)
-            }
-            let detected = try await detect()
-            return ResolvedModel(provider: detected.provider, model: ref.model)
-        }
-        guard knownProviderIDs.contains(ref.provider) else {
+        if ref.provider.isEmpty, profile(ref.model) != nil { ref = ModelRef(provider: ref.model, model: "") }
+        if ref.provider.isEmpty { return try await resolveBare(ref.model) }
+        guard let profile = profile(ref.provider) else {
             throw ProviderError(
                 .notConfigured, provider: ref.provider,
                 message: "unknown provider '\(ref.provider)' in '\(spec)'. Known providers: "
                     + knownProviderIDs.joined(separator: ", ")
                     + ". Add others as a [providers.<id>] table with base_url in config.toml.")
         }
-        let provider = try provider(id: ref.provider)
-        if ref.provider == "local", let localStarter, await probe({ try await defaultModel(for: provider) }) == nil {
+        let provider = try provider(id: profile.id)
+        if profile.id == "local", let localStarter, await probe({ try await liveModels(profile) }) == nil {
             _ = await localStarter()  // named explicitly but down: start it if it is installed
         }
-        if !ref.model.isEmpty, ref.model != "auto" { return ResolvedModel(provider: provider, model: ref.model) }
-        guard let model = try await defaultModel(for: provider) else {
-            throw ProviderError(
-                .notConfigured, provider: ref.provider,
-                message:
-                    "no model given and none could be found at \(ref.provider); name one: -m \(ref.provider)/<model>")
-        }
-        return ResolvedModel(provider: provider, model: model)
+        let model = ref.model.isEmpty || ref.model == "auto" ? nil : ref.model
+        return try await resolved(provider: provider, profile: profile, model: model)
     }
 
-    /// Builds the provider for `id` without any network traffic.
-    public func provider(id: String) throws -> any ModelProvider {
-        switch id {
-        case "anthropic":
-            guard let key = value("ANTHROPIC_API_KEY") else { throw missingKey(id, variable: "ANTHROPIC_API_KEY") }
-            return AnthropicProvider(
-                baseURL: value("ANTHROPIC_BASE_URL") ?? AnthropicProvider.defaultBaseURL, apiKey: key,
-                transport: transport)
-        case "openai":
-            guard let key = value("OPENAI_API_KEY") else { throw missingKey(id, variable: "OPENAI_API_KEY") }
-            return OpenAIChatProvider(
-                baseURL: value("OPENAI_BASE_URL") ?? OpenAIChatProvider.defaultBaseURL, apiKey: key,
-                transport: transport)
-        case "ollama":
-            return OllamaProvider(baseURL: Self.ollamaBaseURL(fromHost: value("OLLAMA_HOST")), transport: transport)
-        case "local":
-            return OpenAIChatProvider(
-                id: "local", baseURL: value("OPENKOI_LOCAL_BASE_URL") ?? Self.defaultLocalBaseURL, apiKey: nil,
-                transport: transport)
-        default:
-            guard let spec = customProviders.first(where: { $0.id == id }) else {
-                throw ProviderError(
-                    .notConfigured, provider: id,
-                    message: "unknown provider '\(id)'. Known providers: " + knownProviderIDs.joined(separator: ", "))
+    /// A bare model id: the provider its vendor prefix or a known list names, among those available;
+    /// else the detected default provider, checked against its list.
+    private func resolveBare(_ model: String) async throws -> ResolvedModel {
+        let available = availableProfiles()
+        if let vendor = Self.vendor(ofModel: model), let profile = available.first(where: { $0.id == vendor }) {
+            return try await resolved(provider: provider(id: profile.id), profile: profile, model: model)
+        }
+        for profile in available {
+            let known =
+                (modelCache?.models(for: profile.id, baseURL: profile.baseURL) ?? [])
+                + ModelCatalog.catalog(for: profile.id)
+            if known.contains(where: { $0.id == model }) {
+                return try await resolved(provider: provider(id: profile.id), profile: profile, model: model)
             }
-            // A keyless custom host is legitimate (a LAN vLLM); the reference silently dropped it.
-            return OpenAIChatProvider(
-                id: spec.id, baseURL: spec.baseURL, apiKey: spec.apiKeyEnv.flatMap(value), transport: transport)
         }
+        let detected = try await detect()
+        guard let profile = profile(detected.provider.id) else { return detected }
+        return try await resolved(provider: detected.provider, profile: profile, model: model)
     }
 
-    /// Auto-detection order: Anthropic key, OpenAI key, configured providers, Ollama, the local server.
+    /// Auto-detection: logins and keys in the profiles' priority order, configured hosts, Ollama,
+    /// the local server, and last the bundled model if it is installed but stopped.
     private func detect() async throws -> ResolvedModel {
-        if hasKey(for: "anthropic") {
-            return ResolvedModel(provider: try provider(id: "anthropic"), model: Self.defaultAnthropicModel)
+        if let profile = availableProfiles().first {
+            return try await resolved(provider: provider(id: profile.id), profile: profile, model: nil)
         }
-        if hasKey(for: "openai") {
-            return ResolvedModel(provider: try provider(id: "openai"), model: Self.defaultOpenAIModel)
-        }
-        for spec in customProviders {
-            let provider = try provider(id: spec.id)
-            if let model = try? await defaultModel(for: provider) {
-                return ResolvedModel(provider: provider, model: model)
-            }
+        for profile in profiles where isConfigured(profile) {
+            let provider = try provider(id: profile.id)
+            if let found = try? await resolved(provider: provider, profile: profile, model: nil) { return found }
         }
         // Both local probes run at once so a machine with neither server waits one timeout, not two.
-        async let ollama = probe { try await defaultModel(for: provider(id: "ollama")) }
-        async let local = probe { try await defaultModel(for: provider(id: "local")) }
-        let (ollamaModel, localModel) = await (ollama, local)
-        if let ollamaModel { return ResolvedModel(provider: try provider(id: "ollama"), model: ollamaModel) }
-        if let localModel { return ResolvedModel(provider: try provider(id: "local"), model: localModel) }
+        guard let ollama = profile("ollama"), let local = profile("local") else { throw nothingFound() }
+        async let ollamaModels = probe { try await liveModels(ollama) }
+        async let localModels = probe { try await liveModels(local) }
+        let (fromOllama, fromLocal) = await (ollamaModels, localModels)
+        if let fromOllama, let best = OllamaProvider.preferredModel(among: fromOllama.map(\.id)) {
+            return ResolvedModel(
+                provider: try provider(id: "ollama"), model: best, info: fromOllama.first { $0.id == best })
+        }
+        if let first = fromLocal?.first {
+            return ResolvedModel(provider: try provider(id: "local"), model: first.id, info: first)
+        }
         // Nothing configured, nothing running: start the bundled model if it is installed.
-        if customProviders.isEmpty, let localStarter, await localStarter(),
-            let model = await probe({ try await defaultModel(for: provider(id: "local")) })
+        if !profiles.contains(where: isConfigured), let localStarter, await localStarter(),
+            let first = await probe({ try await liveModels(local) })?.first
         {
-            return ResolvedModel(provider: try provider(id: "local"), model: model)
+            return ResolvedModel(provider: try provider(id: "local"), model: first.id, info: first)
         }
-        throw ProviderError(.notConfigured, provider: "", message: Self.setupInstructions)
+        throw nothingFound()
     }
 
-    /// The model to use when only a provider is named; may probe the server.
-    private func defaultModel(for provider: any ModelProvider) async throws -> String? {
-        switch provider {
-        case is AnthropicProvider: return Self.defaultAnthropicModel
-        case let ollama as OllamaProvider:
-            return OllamaProvider.preferredModel(among: try await ollama.models(timeout: probeTimeout).map(\.id))
-        case let openAI as OpenAIChatProvider:
-            if openAI.id == "openai" { return Self.defaultOpenAIModel }
-            if let configured = customProviders.first(where: { $0.id == openAI.id })?.defaultModel,
-                !configured.isEmpty, configured != "auto"
-            {
-                return configured
-            }
-            return try await openAI.models(timeout: probeTimeout).first?.id
-        default: return nil
+    /// Built-in providers with credentials on this machine, in priority order (no network).
+    public func availableProfiles() -> [ProviderProfile] {
+        profiles.filter { !isConfigured($0) && hasCredential($0) }
+    }
+
+    func hasCredential(_ profile: ProviderProfile) -> Bool {
+        switch profile.access {
+        case .none: return false
+        default: return credential(for: profile) != nil
         }
     }
 
-    private func probe(_ body: @Sendable () async throws -> String?) async -> String? {
+    /// The credential for `profile` (its config table's `api_key_env` first).
+    public func credential(for profile: ProviderProfile) -> Credential? {
+        let finder = credentials ?? CredentialFinder(environment: environment, paths: nil)
+        return finder.credential(for: profile, extraVariable: tables[profile.id]?.apiKeyEnv)
+    }
+
+    func probe<T: Sendable>(_ body: @Sendable () async throws -> T?) async -> T? {
         (try? await body()) ?? nil
+    }
+
+    private func nothingFound() -> ProviderError {
+        ProviderError(.notConfigured, provider: "", message: Self.setupInstructions)
     }
 
     static let setupInstructions = """
         no model provider found. Set one up with any of:
           export ANTHROPIC_API_KEY=...      (Anthropic; uses \(defaultAnthropicModel))
           export OPENAI_API_KEY=...         (OpenAI; uses \(defaultOpenAIModel))
+          export GOOGLE_API_KEY=...         (Gemini), GROQ_API_KEY, OPENROUTER_API_KEY, DEEPSEEK_API_KEY, ...
+          openkoi connect copilot | chatgpt (log in with a subscription)
           start Ollama (ollama serve) and pull a model (ollama pull qwen2.5-coder)
           scripts/local-model/start.sh      (the bundled local model, served at 127.0.0.1:8080)
         or add a [providers.<id>] table with base_url to config.toml. Then choose with -m provider/model.
@@ -172,7 +187,30 @@ public struct ProviderResolver: Sendable {
         let name = model.lowercased()
         if name.hasPrefix("claude") { return "anthropic" }
         if ["gpt-", "o1", "o3", "o4", "chatgpt"].contains(where: { name.hasPrefix($0) }) { return "openai" }
+        if name.hasPrefix("gemini") { return "google" }
+        if name.hasPrefix("grok") { return "xai" }
+        if name.hasPrefix("deepseek") { return "deepseek" }
+        if name.hasPrefix("kimi") || name.hasPrefix("moonshot") { return "moonshot" }
+        if name.hasPrefix("anthropic.") || name.hasPrefix("amazon.") || name.hasPrefix("meta.") { return "bedrock" }
         return nil
+    }
+
+    /// Applies a config table's `base_url`, `api_key_env` and `default_model` to a built-in profile;
+    /// the SDK's base-URL variable (`OPENAI_BASE_URL`, `OLLAMA_HOST`, …) wins over both.
+    static func applying(
+        _ table: CustomProviderSpec?, to builtIn: ProviderProfile, environment: [String: String]
+    ) -> ProviderProfile {
+        var profile = builtIn
+        if let table {
+            if !table.baseURL.isEmpty { profile.baseURL = table.baseURL }
+            if let model = table.defaultModel, !model.isEmpty, model != "auto" { profile.defaultModel = model }
+            if let name = table.displayName { profile.displayName = name }
+            if let kind = table.kind { profile.wire = kind }
+        }
+        if let variable = profile.baseURLVariable, let value = environment[variable]?.trimmed, !value.isEmpty {
+            profile.baseURL = profile.id == "ollama" ? ollamaBaseURL(fromHost: value) : value
+        }
+        return profile
     }
 
     /// `OLLAMA_HOST` may be `host`, `host:port` or a URL, and `0.0.0.0` (a bind address) means this machine.
@@ -191,25 +229,5 @@ public struct ProviderResolver: Sendable {
         }
         while text.hasSuffix("/") { text.removeLast() }
         return text
-    }
-
-    private func hasKey(for provider: String) -> Bool {
-        switch provider {
-        case "anthropic": return value("ANTHROPIC_API_KEY") != nil
-        case "openai": return value("OPENAI_API_KEY") != nil
-        default: return false
-        }
-    }
-
-    /// Blank variables count as unset: `export OPENAI_API_KEY=` should not select OpenAI.
-    private func value(_ name: String) -> String? {
-        guard let text = environment[name]?.trimmed, !text.isEmpty else { return nil }
-        return text
-    }
-
-    private func missingKey(_ provider: String, variable: String) -> ProviderError {
-        ProviderError(
-            .notConfigured, provider: provider,
-            message: "\(variable) is not set; export \(variable)=... to use \(provider)")
     }
 }

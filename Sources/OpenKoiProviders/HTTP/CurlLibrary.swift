@@ -27,10 +27,23 @@ enum CurlLibrary {
         case CURLE_URL_MALFORMAT, CURLE_UNSUPPORTED_PROTOCOL:
             // Retrying never fixes a bad base URL, so this is not `.transport` (which is retriable).
             return ProviderError(.notConfigured, provider: "", message: "invalid URL: \(message)")
+        case CURLE_COULDNT_CONNECT where isLoopback(host):
+            return ProviderError(
+                .connectionRefused, provider: "",
+                message: "nothing is listening on \(host) (connection refused); start the server there "
+                    + "(scripts/local-model/start.sh for the bundled model, `ollama serve` for Ollama) "
+                    + "or point the provider's base_url elsewhere")
         default:
             // Resolve/connect failures, resets, TLS errors, and bodies cut short (`CURLE_PARTIAL_FILE`).
             return ProviderError(.transport, provider: "", message: message)
         }
+    }
+
+    /// `127.x.x.x`, `localhost` or `[::1]`, with or without a port.
+    static func isLoopback(_ host: String) -> Bool {
+        let name =
+            host.hasPrefix("[") ? String(host.prefix { $0 != "]" }.dropFirst()) : String(host.prefix { $0 != ":" })
+        return name.hasPrefix("127.") || name == "localhost" || name == "::1"
     }
 
     /// The host (and port) of `url`, without user info, path or query.

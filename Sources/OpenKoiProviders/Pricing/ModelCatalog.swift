@@ -27,14 +27,17 @@ public enum ModelCatalog {
             pricing: ModelPricing(inputPerMTok: 1.1, outputPerMTok: 4.4, cacheWritePerMTok: 1.1)),
     ]
 
+    /// The static catalog of `provider` (empty for hosts whose models are only known by asking).
+    public static func catalog(for provider: String) -> [ModelInfo] {
+        switch provider {
+        case "anthropic": return anthropic
+        case "openai": return openAI
+        default: return []
+        }
+    }
+
     /// The catalog entry for `model` under `provider`, if the provider has a static catalog and lists it.
     public static func info(provider: String, model: String) -> ModelInfo? {
-        let catalog: [ModelInfo]
-        switch provider {
-        case "anthropic": catalog = anthropic
-        case "openai": catalog = openAI
-        default: return nil
-        }
-        return catalog.first { $0.id == model }
+        catalog(for: provider).first { $0.id == model }
     }
 }
