@@ -8,9 +8,17 @@ struct APIErrorDetail: Sendable, Hashable {
     var type: String?
     /// `code` (OpenAI), e.g. `context_length_exceeded`, `insufficient_quota`.
     var code: String?
+    /// `status` (Google APIs: the google.rpc code name), e.g. `RESOURCE_EXHAUSTED`, `INVALID_ARGUMENT`.
+    var status: String?
+    /// The `reason` of a google.rpc.ErrorInfo in `details`, e.g. `API_KEY_INVALID`.
+    var reason: String?
+    /// Seconds from a google.rpc.RetryInfo in `details` (`"retryDelay": "17s"`): Gemini's wait hint,
+    /// sent in the body rather than as `Retry-After`.
+    var retryDelay: Double?
 
     /// Reads `{"error":{"message","type","code"}}` (OpenAI, llama.cpp), `{"type":"error","error":{…}}`
-    /// (Anthropic) and `{"error":"…"}` (Ollama); any other body is kept as text so the user sees it.
+    /// (Anthropic), `{"error":{"code","message","status","details"}}` (Google) and `{"error":"…"}` (Ollama);
+    /// any other body is kept as text so the user sees it.
     init(body: Data) {
         let json = JSONValue.parse(body)
         self.init(json: json, fallbackText: String(decoding: body.prefix(2000), as: UTF8.self))
@@ -30,6 +38,29 @@ struct APIErrorDetail: Sendable, Hashable {
         type = error?["type"]?.stringValue
         // llama.cpp sends the HTTP status as a numeric `code`; only string codes carry meaning.
         code = error?["code"]?.stringValue
+        status = error?["status"]?.stringValue
+        let details = error?["details"]?.arrayValue ?? []
+        reason = details.lazy.compactMap { $0["reason"]?.stringValue }.first
+        retryDelay = details.lazy.compactMap { $0["retryDelay"]?.stringValue.flatMap(Self.durationSeconds) }.first
+    }
+
+    /// A protobuf `Duration` in JSON form, `"17s"` or `"0.250s"`.
+    static func durationSeconds(_ text: String) -> Double? {
+        guard text.hasSuffix("s"), let seconds = Double(text.dropLast()), seconds.isFinite, seconds >= 0 else {
+            return nil
+        }
+        return seconds
+    }
+
+    /// A quota that waiting does not refill: OpenAI's `insufficient_quota`, or a Google quota whose
+    /// limit is 0 (a model the key's tier may not use at all).
+    var isExhaustedQuota: Bool {
+        code == "insufficient_quota" || (status == "RESOURCE_EXHAUSTED" && message.contains("limit: 0"))
+    }
+
+    /// Google answers a bad API key with 400 `INVALID_ARGUMENT`; only the ErrorInfo reason says it is the key.
+    var isRejectedCredential: Bool {
+        reason == "API_KEY_INVALID" || status == "UNAUTHENTICATED"
     }
 
     /// A context overflow in any of the shapes providers use (reference §2.10).
@@ -60,17 +91,19 @@ extension ProviderError {
         _ detail: APIErrorDetail, status: Int, retryAfter: Double?, provider: String, secret: String?
     ) -> ProviderError {
         let summary = detail.message.isEmpty ? "no error message" : detail.message
-        let label = [detail.type, detail.code].compactMap { $0 }.joined(separator: "/")
+        let label = [detail.type, detail.code, detail.status, detail.reason].compactMap { $0 }.joined(separator: "/")
         let text = redacting(
             "HTTP \(status)\(label.isEmpty ? "" : " \(label)"): \(summary)", secret: secret)
         let kind: Kind
         switch status {
-        case 429 where detail.code == "insufficient_quota":
+        case 429 where detail.isExhaustedQuota:
             // An exhausted quota does not recover by waiting; a non-retriable status keeps retry away.
             kind = .http(status: 429)
         case 429:
-            kind = .rateLimited(retryAfter: retryAfter)
+            kind = .rateLimited(retryAfter: retryAfter ?? detail.retryDelay)
         case 401, 403:
+            kind = .authentication
+        case _ where detail.isRejectedCredential:
             kind = .authentication
         case _ where detail.isContextOverflow:
             kind = .contextOverflow
