@@ -32,6 +32,14 @@ extension ProviderResolver {
         default: key = nil
         }
         let base = credential?.baseURL ?? profile.baseURL
+        if profile.id == "copilot", case .login(let tokens)? = credential?.secret {
+            let builtIn = ProviderProfile.builtIn("copilot")?.baseURL
+            return CopilotProvider(
+                githubToken: tokens.accessToken,
+                githubBaseURL: environment["GITHUB_API_URL"].flatMap { $0.isEmpty ? nil : $0 }
+                    ?? CopilotSessionTokens.defaultBaseURL,
+                transport: transport, apiBaseURL: base == builtIn ? nil : base)
+        }
         switch profile.wire {
         case .anthropic:
             return AnthropicProvider(
@@ -39,7 +47,9 @@ extension ProviderResolver {
                 transport: transport)
         case .ollama:
             return OllamaProvider(id: profile.id, baseURL: base, transport: transport)
-        case .openai, .openaiResponses, .gemini, .bedrock:
+        case .gemini:
+            return GeminiProvider(id: profile.id, baseURL: base, apiKey: key, transport: transport)
+        case .openai, .openaiResponses, .bedrock:
             return OpenAIChatProvider(id: profile.id, baseURL: base, apiKey: key, transport: transport)
         }
     }
@@ -139,6 +149,14 @@ extension ProviderResolver {
 
 extension OpenAIChatProvider: ModelListing {
     public func listModels(timeout: Double) async throws -> [ModelInfo] { try await models(timeout: timeout) }
+}
+
+extension GeminiProvider: ModelListing {
+    public func listModels(timeout: Double) async throws -> [ModelInfo] { try await models() }
+}
+
+extension CopilotProvider: ModelListing {
+    public func listModels(timeout: Double) async throws -> [ModelInfo] { try await models() }
 }
 
 extension OllamaProvider: ModelListing {

@@ -32,6 +32,8 @@ public enum ModelCatalog {
         switch provider {
         case "anthropic": return anthropic
         case "openai": return openAI
+        case "google": return gemini
+        case "copilot": return copilot
         default: return []
         }
     }

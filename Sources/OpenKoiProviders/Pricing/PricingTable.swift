@@ -5,6 +5,8 @@ import OpenKoiCore
 public enum PricingTable {
     /// Providers that run on this machine; their tokens cost nothing.
     public static let localProviders: Set<String> = ["local", "ollama"]
+    /// Logins paid for by a subscription: no per-token price.
+    public static let subscriptionProviders: Set<String> = ["copilot", "chatgpt"]
 
     /// Price for unknown hosted models: errs towards overestimating so budgets stop early, not late.
     public static let unknownModel = ModelPricing(inputPerMTok: 1, outputPerMTok: 3)
@@ -26,7 +28,7 @@ public enum PricingTable {
 
     /// The price of `model` served by `provider`; never fails (unknown hosted models get `unknownModel`).
     public static func pricing(provider: String, model: String) -> ModelPricing {
-        if localProviders.contains(provider) { return .free }
+        if localProviders.contains(provider) || subscriptionProviders.contains(provider) { return .free }
         if let listed = ModelCatalog.info(provider: provider, model: model)?.pricing { return listed }
         let name = model.lowercased()
         if let row = byModelName.first(where: { name.contains($0.substring) }) {
