@@ -60,7 +60,7 @@ public struct ProviderProfile: Sendable, Hashable {
             id: "bedrock", displayName: "AWS Bedrock", wire: .bedrock, access: .aws, baseURL: "",
             baseURLVariable: "AWS_ENDPOINT_URL_BEDROCK_RUNTIME",
             defaultModel: "anthropic.claude-sonnet-4-20250514-v1:0",
-            smallModel: "anthropic.claude-haiku-3-5-20241022-v1:0"),
+            smallModel: "anthropic.claude-3-5-haiku-20241022-v1:0"),
         compatible(
             "openrouter", "OpenRouter", "https://openrouter.ai/api/v1", model: "openrouter/auto",
             small: "openai/gpt-4o-mini"),

@@ -49,7 +49,13 @@ extension ProviderResolver {
             return OllamaProvider(id: profile.id, baseURL: base, transport: transport)
         case .gemini:
             return GeminiProvider(id: profile.id, baseURL: base, apiKey: key, transport: transport)
-        case .openai, .openaiResponses, .bedrock:
+        case .bedrock:
+            guard let bedrock = BedrockProvider.fromEnvironment(environment, transport: transport) else {
+                try requireCredential(ProviderProfile.builtIn("bedrock") ?? profile)
+                throw ProviderError(.notConfigured, provider: profile.id, message: "AWS credentials are incomplete")
+            }
+            return bedrock
+        case .openai, .openaiResponses:
             return OpenAIChatProvider(id: profile.id, baseURL: base, apiKey: key, transport: transport)
         }
     }
@@ -138,6 +144,13 @@ extension ProviderResolver {
         return await probe { try await liveModels(profile) }
     }
 
+    /// The model list with its failure: from the cache unless `refresh`, else probed (and cached).
+    /// `nil` when the provider cannot list models at all.
+    public func listedModels(_ profile: ProviderProfile, refresh: Bool) async throws -> [ModelInfo]? {
+        if !refresh, let cached = modelCache?.models(for: profile.id, baseURL: profile.baseURL) { return cached }
+        return try await liveModels(profile)
+    }
+
     /// Asks the provider for its models now; local servers are not cached (they change with a restart).
     func liveModels(_ profile: ProviderProfile) async throws -> [ModelInfo]? {
         guard let lister = try provider(id: profile.id) as? any ModelListing else { return nil }
@@ -152,6 +165,10 @@ extension OpenAIChatProvider: ModelListing {
 }
 
 extension GeminiProvider: ModelListing {
+    public func listModels(timeout: Double) async throws -> [ModelInfo] { try await models() }
+}
+
+extension BedrockProvider: ModelListing {
     public func listModels(timeout: Double) async throws -> [ModelInfo] { try await models() }
 }
 

@@ -207,6 +207,9 @@ public struct ProviderResolver: Sendable {
             if let name = table.displayName { profile.displayName = name }
             if let kind = table.kind { profile.wire = kind }
         }
+        if profile.id == "bedrock", let model = environment["BEDROCK_DEFAULT_MODEL"]?.trimmed, !model.isEmpty {
+            profile.defaultModel = model
+        }
         if let variable = profile.baseURLVariable, let value = environment[variable]?.trimmed, !value.isEmpty {
             profile.baseURL = profile.id == "ollama" ? ollamaBaseURL(fromHost: value) : value
         }

@@ -34,6 +34,7 @@ public enum ModelCatalog {
         case "openai": return openAI
         case "google": return gemini
         case "copilot": return copilot
+        case "bedrock": return bedrock
         default: return []
         }
     }
