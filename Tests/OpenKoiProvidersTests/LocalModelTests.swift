@@ -5,7 +5,7 @@ import Testing
 @testable import OpenKoiProviders
 
 /// Only loopback addresses are accepted: tests never leave the machine.
-private let localModelBaseURL = ProcessInfo.processInfo.environment["OPENKOI_LOCAL_MODEL_URL"].flatMap {
+let localModelBaseURL = ProcessInfo.processInfo.environment["OPENKOI_LOCAL_MODEL_URL"].flatMap {
     $0.hasPrefix("http://127.0.0.1") ? $0 : nil
 }
 

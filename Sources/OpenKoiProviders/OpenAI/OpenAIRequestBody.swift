@@ -17,20 +17,21 @@ enum OpenAIRequestBody {
         if !request.tools.isEmpty {
             body["tools"] = functionTools(request.tools)
         }
-        let family = ModelFamily(model: request.model)
+        // Reasoning models reject `max_tokens` and any temperature but the default.
+        let reasoning = OpenAIModelFamily.isReasoningModel(request.model)
         if let maxTokens = request.maxTokens {
-            body[family.usesCompletionTokenLimit ? "max_completion_tokens" : "max_tokens"] = .number(Double(maxTokens))
+            body[reasoning ? "max_completion_tokens" : "max_tokens"] = .number(Double(maxTokens))
         }
-        if let temperature = request.temperature, family.acceptsTemperature {
+        if let temperature = request.temperature, !reasoning {
             body["temperature"] = .number(temperature)
         }
         if structuredOutput, let schema = request.responseSchema {
             body["response_format"] = ["type": "json_schema", "json_schema": ["name": "response", "schema": schema]]
         }
-        if structuredOutput, request.logprobs, family.acceptsTemperature { body["logprobs"] = true }
+        if structuredOutput, request.logprobs, !reasoning { body["logprobs"] = true }
         if llamaCpp { body["cache_prompt"] = true }
         // OpenAI takes at most 4 stop sequences; llama.cpp takes any number. Reasoning models take none.
-        if !request.stop.isEmpty, family.acceptsTemperature {
+        if !request.stop.isEmpty, !reasoning {
             body["stop"] = .array((llamaCpp ? request.stop : Array(request.stop.prefix(4))).map { .string($0) })
         }
         return .object(body)
@@ -73,23 +74,5 @@ enum OpenAIRequestBody {
             }
         }
         return out
-    }
-
-    /// OpenAI's reasoning models take different sampling parameters from chat models.
-    struct ModelFamily {
-        var isReasoning: Bool
-        var isGPT5: Bool
-
-        init(model: String) {
-            // Routers prefix vendors (`openai/o3-mini`); the family is in the last path segment.
-            let name = model.split(separator: "/").last.map { $0.lowercased() } ?? model.lowercased()
-            isReasoning = ["o1", "o3", "o4"].contains { name == $0 || name.hasPrefix($0 + "-") }
-            isGPT5 = name.hasPrefix("gpt-5")
-        }
-
-        /// o-series and gpt-5 reject `max_tokens` and require `max_completion_tokens`.
-        var usesCompletionTokenLimit: Bool { isReasoning || isGPT5 }
-        /// o-series and gpt-5 reject any temperature other than the default.
-        var acceptsTemperature: Bool { !isReasoning && !isGPT5 }
     }
 }
