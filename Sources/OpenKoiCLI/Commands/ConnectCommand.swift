@@ -46,6 +46,9 @@ struct Connect: ParsableCommand {
         case "copilot":
             let code = BlockingRunner.run { await Self.loginCopilot(session: session) }
             if code != 0 { throw ExitCode(code) }
+        case "chatgpt":
+            let code = BlockingRunner.run { await Self.loginChatGPT(session: session) }
+            if code != 0 { throw ExitCode(code) }
         case let id where Self.apiKeyProviders.contains(where: { $0.id == id }):
             try saveKey(for: id, paths: paths)
         case let id where Self.integrations.contains(id):
@@ -79,6 +82,22 @@ struct Connect: ParsableCommand {
             throw reportedError("\(error)")
         }
         StandardStreams.err("Connected \(name): key saved to \(files.path(for: id)) (\(maskedSecret(key)))\n")
+    }
+
+    static func loginChatGPT(session: Session) async -> Int32 {
+        let login = session.loginServices.openAILogin(transport: CurlTransport())
+        do {
+            let tokens = try await login.login { code in
+                StandardStreams.err(
+                    "Open \(code.verificationURL) and enter the code \(code.userCode)\nWaiting for authorization...\n")
+            }
+            try AuthStore(path: session.paths.authFile).save(tokens, for: "chatgpt")
+            StandardStreams.err("Connected ChatGPT.\n")
+            return 0
+        } catch {
+            session.console.error("\(error)")
+            return 1
+        }
     }
 
     static func loginCopilot(session: Session) async -> Int32 {

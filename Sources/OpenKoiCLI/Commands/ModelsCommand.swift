@@ -21,6 +21,8 @@ struct Models: ParsableCommand {
     var config: String?
 
     func run() throws {
+        let json = self.json
+        let refresh = self.refresh
         let session = try reportingCLIErrors { try Session(options: .forConfig(config), quiet: json) }
         let resolver = session.providerResolver(probeTimeout: 2)
         let only = provider.map(ProviderProfile.canonicalID)
@@ -28,8 +30,6 @@ struct Models: ParsableCommand {
             throw reportedError(
                 "unknown provider '\(only)'. Known providers: \(resolver.knownProviderIDs.joined(separator: ", "))")
         }
-        let json = self.json
-        let refresh = self.refresh
         let code = BlockingRunner.run {
             let statuses = await ProviderInventory.gather(resolver, only: only, refresh: refresh)
             if statuses.isEmpty {
@@ -87,9 +87,13 @@ struct Models: ParsableCommand {
 extension TaskOptions {
     /// Options for commands that only read the config (no task flags).
     static func forConfig(_ path: String?) -> TaskOptions {
-        var options = TaskOptions()
-        options.config = path
-        return options
+        // Parsed, not built: ArgumentParser's wrappers have no value until a parse gives them one.
+        // (Only `--config` is passed, and any path parses.)
+        do {
+            return try TaskOptions.parse(path.map { ["--config", $0] } ?? [])
+        } catch {
+            preconditionFailure("options holding only --config always parse: \(error)")
+        }
     }
 }
 

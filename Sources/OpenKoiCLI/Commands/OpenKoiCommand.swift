@@ -42,7 +42,7 @@ struct OpenKoi: ParsableCommand {
               7 tool loop   130 cancelled
             """,
         version: "openkoi \(OpenKoiCommand.version)",
-        subcommands: [Run.self, Batch.self],
+        subcommands: [Run.self, Batch.self, Models.self, Connect.self, Disconnect.self, Doctor.self, Init.self],
         defaultSubcommand: Run.self)
 }
 

@@ -97,7 +97,13 @@ struct Session {
             environment: environment, customProviders: config.providerSpecs,
             credentials: CredentialFinder(environment: environment, paths: paths), transport: CurlTransport(),
             probeTimeout: probeTimeout, modelCache: ModelListCache(directory: paths.cacheDir),
-            logins: LoginServices(store: AuthStore(path: paths.authFile)), localStarter: localStarter)
+            logins: loginServices, localStarter: localStarter)
+    }
+
+    var loginServices: LoginServices {
+        LoginServices(
+            store: AuthStore(path: paths.authFile),
+            openAIAuthBaseURL: environment["OPENKOI_OPENAI_AUTH_URL"].flatMap { $0.isEmpty ? nil : $0 })
     }
 
     /// The sandbox for model-written commands: `--sandbox` over `[tools] sandbox`; openkoi's own

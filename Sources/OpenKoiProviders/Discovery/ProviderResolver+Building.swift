@@ -5,11 +5,20 @@ public protocol ModelListing: ModelProvider {
     func listModels(timeout: Double) async throws -> [ModelInfo]
 }
 
-/// What login providers need: where refreshed tokens are saved.
+/// What login providers need: where refreshed tokens are saved, and the OpenAI sign-in server
+/// (`OPENKOI_OPENAI_AUTH_URL` points it at a test server).
 public struct LoginServices: Sendable {
     public var store: (any OAuthTokenStore)?
+    public var openAIAuthBaseURL: String
 
-    public init(store: (any OAuthTokenStore)? = nil) { self.store = store }
+    public init(store: (any OAuthTokenStore)? = nil, openAIAuthBaseURL: String? = nil) {
+        self.store = store
+        self.openAIAuthBaseURL = openAIAuthBaseURL ?? OpenAIDeviceLogin.defaultAuthBaseURL
+    }
+
+    public func openAILogin(transport: any HTTPTransport) -> OpenAIDeviceLogin {
+        OpenAIDeviceLogin(authBaseURL: openAIAuthBaseURL, transport: transport)
+    }
 }
 
 extension ProviderResolver {
@@ -40,6 +49,11 @@ extension ProviderResolver {
                     ?? CopilotSessionTokens.defaultBaseURL,
                 transport: transport, apiBaseURL: base == builtIn ? nil : base)
         }
+        if profile.id == "chatgpt", case .login? = credential?.secret {
+            return ChatGPTProvider(
+                store: logins.store ?? InMemoryTokenStore(), login: logins.openAILogin(transport: transport),
+                baseURL: base, transport: transport)
+        }
         switch profile.wire {
         case .anthropic:
             return AnthropicProvider(
@@ -55,7 +69,9 @@ extension ProviderResolver {
                 throw ProviderError(.notConfigured, provider: profile.id, message: "AWS credentials are incomplete")
             }
             return bedrock
-        case .openai, .openaiResponses:
+        case .openaiResponses:
+            return OpenAIResponsesProvider(id: profile.id, baseURL: base, apiKey: key, transport: transport)
+        case .openai:
             return OpenAIChatProvider(id: profile.id, baseURL: base, apiKey: key, transport: transport)
         }
     }
@@ -170,6 +186,10 @@ extension GeminiProvider: ModelListing {
 
 extension BedrockProvider: ModelListing {
     public func listModels(timeout: Double) async throws -> [ModelInfo] { try await models() }
+}
+
+extension ChatGPTProvider: ModelListing {
+    public func listModels(timeout: Double) async throws -> [ModelInfo] { models() }
 }
 
 extension CopilotProvider: ModelListing {

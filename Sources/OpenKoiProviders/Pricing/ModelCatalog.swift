@@ -35,6 +35,7 @@ public enum ModelCatalog {
         case "google": return gemini
         case "copilot": return copilot
         case "bedrock": return bedrock
+        case "chatgpt": return chatGPT
         default: return []
         }
     }

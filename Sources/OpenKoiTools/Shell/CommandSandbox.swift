@@ -173,10 +173,15 @@ public struct CommandSandbox: Sendable, Hashable {
         return directories
     }
 
-    static func findLauncher(path: String?) -> String? {
+    static func findLauncher(path: String?) -> String? { executable(named: "bwrap", path: path) }
+
+    /// The first executable `name` in `path`'s directories (then /usr/bin and /bin); a name with a
+    /// slash is checked as it is.
+    public static func executable(named name: String, path: String?) -> String? {
+        if name.contains("/") { return FileSystem.info(name)?.kind == .file && access(name, X_OK) == 0 ? name : nil }
         let directories = (path ?? "").split(separator: ":").map(String.init) + ["/usr/bin", "/bin"]
         for directory in directories where !directory.isEmpty {
-            let candidate = directory + "/bwrap"
+            let candidate = directory + "/" + name
             if FileSystem.info(candidate)?.kind == .file, access(candidate, X_OK) == 0 { return candidate }
         }
         return nil
