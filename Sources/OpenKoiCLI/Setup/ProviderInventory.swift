@@ -47,8 +47,8 @@ enum ProviderInventory {
             if let listed = try await resolver.listedModels(profile, refresh: refresh), !listed.isEmpty {
                 return ProviderStatus(profile: profile, credential: credential, models: listed)
             }
-            return ProviderStatus(
-                profile: profile, credential: credential, models: catalog, listingProblem: "the server listed no models")
+            let problem = "the server listed no models"
+            return ProviderStatus(profile: profile, credential: credential, models: catalog, listingProblem: problem)
         } catch {
             if profile.access == .none, !keepIfDown { return nil }
             return ProviderStatus(

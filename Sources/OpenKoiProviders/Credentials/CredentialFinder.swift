@@ -73,7 +73,9 @@ public struct CredentialFinder: Sendable {
         switch profile.access {
         case .none: return nil
         case .aws:
-            guard let keyID = value("AWS_ACCESS_KEY_ID"), let secret = value("AWS_SECRET_ACCESS_KEY") else { return nil }
+            guard let keyID = value("AWS_ACCESS_KEY_ID"), let secret = value("AWS_SECRET_ACCESS_KEY") else {
+                return nil
+            }
             return Credential(
                 provider: id,
                 secret: .aws(accessKeyID: keyID, secretAccessKey: secret, sessionToken: value("AWS_SESSION_TOKEN")),
@@ -89,7 +91,9 @@ public struct CredentialFinder: Sendable {
     /// An API key for a `[providers.<id>]` host: its `api_key_env`, then `auth.json`, then `<id>.key`.
     public func apiKeyCredential(id: String, variables: [String]) -> Credential? {
         for name in variables {
-            if let key = value(name) { return Credential(provider: id, secret: .apiKey(key), source: .environment(name)) }
+            if let key = value(name) {
+                return Credential(provider: id, secret: .apiKey(key), source: .environment(name))
+            }
         }
         if let authStore {
             switch authStore.entry(for: id) {
