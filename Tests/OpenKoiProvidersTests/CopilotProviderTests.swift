@@ -7,7 +7,7 @@ import Testing
 /// Copilot's chat and model API against `FakeGitHubServer` over real HTTP (libcurl to 127.0.0.1).
 struct CopilotProviderTests {
     let githubToken = "gho_github_secret_5678"
-    let clock = ManualClock()
+    let clock = GitHubLoginClock()
     let request = ChatRequest(model: "gpt-4.1", messages: [.user("Hi")])
 
     func provider(_ fake: FakeGitHubServer) -> CopilotProvider {

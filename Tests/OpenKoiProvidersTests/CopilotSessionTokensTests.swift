@@ -7,7 +7,7 @@ import Testing
 /// The GitHub-token-for-session-token exchange and its cache, against `FakeGitHubServer` over real HTTP.
 struct CopilotSessionTokensTests {
     let githubToken = "gho_github_secret_5678"
-    let clock = ManualClock()
+    let clock = GitHubLoginClock()
 
     func sessions(_ fake: FakeGitHubServer) -> CopilotSessionTokens {
         CopilotSessionTokens(

@@ -6,7 +6,7 @@ import Testing
 
 /// Time that passes only when the code under test sleeps: the injected sleeper records each wait and
 /// moves the clock by it, so polling and expiry run instantly and exactly.
-final class ManualClock: Sendable {
+final class GitHubLoginClock: Sendable {
     private let state = LockedValue((now: 1_700_000_000, sleeps: [Double]()))
 
     var now: Int { state.value.now }
@@ -31,7 +31,7 @@ actor PromptLog {
 }
 
 struct GitHubDeviceLoginTests {
-    let clock = ManualClock()
+    let clock = GitHubLoginClock()
     let prompts = PromptLog()
 
     func login(_ fake: FakeGitHubServer) -> GitHubDeviceLogin {

@@ -30,6 +30,14 @@ extension OpenKoiCommand {
         SUBCOMMANDS:
           run (default)           Run one task (the default command).
           batch                   Run tasks from a JSONL file concurrently.
+          models                  List the models of every available provider (context
+                                  window, prices, tools).
+          connect                 Log in to Copilot or ChatGPT, or save a provider's
+                                  API key.
+          disconnect              Remove a stored login or API key (or all of them).
+          doctor                  Check providers, credentials, MCP commands, the
+                                  sandbox and file permissions.
+          init                    Create OpenKoi's directories and show what is set up.
 
           See 'openkoi help <subcommand>' for detailed help.
         """

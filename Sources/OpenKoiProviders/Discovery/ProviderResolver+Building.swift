@@ -170,7 +170,9 @@ extension ProviderResolver {
     /// Asks the provider for its models now; local servers are not cached (they change with a restart).
     func liveModels(_ profile: ProviderProfile) async throws -> [ModelInfo]? {
         guard let lister = try provider(id: profile.id) as? any ModelListing else { return nil }
-        let models = try await lister.listModels(timeout: probeTimeout)
+        // Local servers answer at once or not at all; a hosted API's list may take seconds (the
+        // reference allowed 5), and a list that times out would let a typo through unchecked.
+        let models = try await lister.listModels(timeout: profile.access == .none ? probeTimeout : max(probeTimeout, 5))
         if profile.access != .none { modelCache?.store(models, for: profile.id, baseURL: profile.baseURL) }
         return models
     }
