@@ -37,6 +37,25 @@ struct PipelineBreakerTests {
         #expect(result.decision.exitCode == 5)
     }
 
+    /// `budget.warning` once spend reaches 80% of the USD budget, before the breaker stops the task.
+    @Test func eightyPercentOfTheCostBudgetIsWarnedOnce() async throws {
+        let usage = TokenUsage(inputTokens: 450_000, outputTokens: 0)  // $0.45 a call at $1/Mtok
+        var harness = PipelineHarness(
+            executor: ScriptedModel { _, _ in ScriptedReply(text: "x", usage: usage) },
+            judge: ScriptedModel { _, _ in .verdict(["quality": 0.2], findings: [("major", "wrong")]) })
+        harness.pricing = ModelPricing(inputPerMTok: 1, outputPerMTok: 1)
+        var p = policy(5)
+        p.maxCostUSD = 1.0
+        p.tokenBudget = 0
+        let (result, events) = await harness.run(TaskSpec(description: "Write a haiku about rain", policy: p))
+        let warnings = events.compactMap { event -> String? in
+            guard case .notice(_, let notice) = event.kind, case .budgetWarning = notice else { return nil }
+            return notice.text
+        }
+        #expect(warnings == ["budget.warning: $0.90 of the $1.00 budget spent (80%)"], "\(result)")
+        #expect(result.decision == .abortCost)
+    }
+
     @Test func wallClockBudgetCancelsTheInFlightCall() async throws {
         let sawCancellation = LockedValue(false)
         let executor = ScriptedModel { _, _ in

@@ -3,6 +3,8 @@ public struct BudgetMeter: Sendable, Hashable {
     public private(set) var usage = TokenUsage.zero
     public private(set) var costUSD = 0.0
     public private(set) var toolCalls = 0
+    /// Whether the 80% cost warning was given.
+    public private(set) var warnedAboutCost = false
 
     public init() {}
 
@@ -12,6 +14,17 @@ public struct BudgetMeter: Sendable, Hashable {
     }
 
     public mutating func recordToolCall() { toolCalls += 1 }
+
+    /// The fraction of the USD budget at which the task is warned once (`budget.warning`).
+    public static let costWarningFraction = 0.8
+
+    /// True the first time spend reaches 80% of the USD budget; false before and after.
+    public mutating func takeCostWarning(_ policy: TaskPolicy) -> Bool {
+        guard !warnedAboutCost, policy.maxCostUSD > 0, costUSD >= policy.maxCostUSD * Self.costWarningFraction
+        else { return false }
+        warnedAboutCost = true
+        return true
+    }
 
     /// The breaker that trips first, if any: tokens, then dollars.
     public func exceeded(_ policy: TaskPolicy) -> Decision? {

@@ -57,6 +57,8 @@ public enum Notice: Sendable, Hashable {
     case restoreFailed(iteration: Int, reason: String)
     /// The model's tool-calling style, learned from its replies.
     case toolStyleLearned(model: String, style: ToolCallStyle)
+    /// The task has spent 80% of its USD budget (`budget.warning`; said once per task).
+    case budgetWarning(spentUSD: Double, limitUSD: Double)
 
     public var text: String {
         switch self {
@@ -83,6 +85,9 @@ public enum Notice: Sendable, Hashable {
             return "restored \(paths.joined(separator: ", ")) to iteration \(iteration), the best so far"
         case .restoreFailed(let iteration, let reason):
             return "could not restore the files of iteration \(iteration): \(reason)"
+        case .budgetWarning(let spent, let limit):
+            return
+                "budget.warning: $\(NumberText.fixed(spent, decimals: 2)) of the $\(NumberText.fixed(limit, decimals: 2)) budget spent (80%)"
         case .toolStyleLearned(let model, let style):
             switch style {
             case .native: return "\(model) calls tools natively"

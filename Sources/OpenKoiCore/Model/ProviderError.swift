@@ -36,7 +36,7 @@ public struct ProviderError: Error, Sendable, Hashable, CustomStringConvertible 
     public var isRetriable: Bool {
         switch kind {
         case .rateLimited, .transport, .timeout: return true
-        case .http(let status): return status >= 500 || status == 408
+        case .http(let status): return status >= 500 || status == 408 || status == 409
         case .contextOverflow, .malformedResponse, .authentication, .notConfigured, .connectionRefused: return false
         }
     }

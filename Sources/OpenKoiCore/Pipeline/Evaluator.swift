@@ -105,6 +105,9 @@ struct Evaluator: Sendable {
                 TaskEvent(
                     taskID: id,
                     kind: .usage(phase: .evaluate, totalUsage: run.meter.usage, totalCostUSD: run.meter.costUSD)))
+            if run.meter.takeCostWarning(run.policy) {
+                notice(id, iteration, .budgetWarning(spentUSD: run.meter.costUSD, limitUSD: run.policy.maxCostUSD))
+            }
             report(verdict, task: id, iteration: iteration)
         }
         events.publish(

@@ -40,6 +40,10 @@ struct Planner: Sendable {
                     TaskEvent(
                         taskID: id,
                         kind: .usage(phase: .plan, totalUsage: run.meter.usage, totalCostUSD: run.meter.costUSD)))
+                if run.meter.takeCostWarning(run.policy) {
+                    let warning = Notice.budgetWarning(spentUSD: run.meter.costUSD, limitUSD: run.policy.maxCostUSD)
+                    events.publish(TaskEvent(taskID: id, kind: .notice(iteration: nil, warning)))
+                }
             case .failure(.stopped(let cause)):
                 let (decision, message) = Finisher.describe(cause, policy: run.policy)
                 return await finisher.finish(run, decision: decision, error: message)

@@ -83,14 +83,18 @@ struct ToolLoop: Sendable {
                 continue
             }
             state.usage += response.usage
-            let meter = spend.withLock { m -> BudgetMeter in
+            let (meter, warn) = spend.withLock { m -> (BudgetMeter, Bool) in
                 m.record(response.usage, pricing: response.pricing ?? binding.pricing)
-                return m
+                return (m, m.takeCostWarning(policy))
             }
             events.publish(
                 TaskEvent(
                     taskID: taskID, kind: .usage(phase: .execute, totalUsage: meter.usage, totalCostUSD: meter.costUSD))
             )
+            if warn {
+                let warning = Notice.budgetWarning(spentUSD: meter.costUSD, limitUSD: policy.maxCostUSD)
+                events.publish(TaskEvent(taskID: taskID, kind: .notice(iteration: iteration, warning)))
+            }
             if let stop = meter.exceeded(policy) {
                 return (
                     state.attempt(

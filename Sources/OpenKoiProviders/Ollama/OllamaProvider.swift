@@ -5,7 +5,7 @@ public struct OllamaProvider: ModelProvider, CustomStringConvertible {
     public let id: String
     /// Server root, e.g. `http://127.0.0.1:11434`.
     public let baseURL: String
-    private let transport: any HTTPTransport
+    let transport: any HTTPTransport
 
     public static let defaultBaseURL = "http://127.0.0.1:11434"
 

@@ -10,7 +10,7 @@ public struct OpenAIChatProvider: ModelProvider, CustomStringConvertible {
     /// Up to and including the version segment, e.g. `https://api.openai.com/v1`.
     public let baseURL: String
     private let apiKey: APIKey?
-    private let transport: any HTTPTransport
+    let transport: any HTTPTransport
     private let extraHeaders: [(name: String, value: String)]
 
     public static let defaultBaseURL = "https://api.openai.com/v1"
@@ -33,6 +33,8 @@ public struct OpenAIChatProvider: ModelProvider, CustomStringConvertible {
     }
 
     public var description: String { "OpenAIChatProvider(\(id), \(baseURL))" }
+
+    var apiKeyValue: String? { apiKey?.value }
 
     public func stream(_ request: ChatRequest) -> AsyncThrowingStream<ChatStreamEvent, any Error> {
         let http = HTTPRequest(
@@ -96,7 +98,7 @@ public struct OpenAIChatProvider: ModelProvider, CustomStringConvertible {
         return ModelPricing(inputPerMTok: input * 1_000_000, outputPerMTok: output * 1_000_000)
     }
 
-    private func headers(accept: String) -> [(name: String, value: String)] {
+    func headers(accept: String) -> [(name: String, value: String)] {
         var headers: [(name: String, value: String)] = [("Accept", accept), ("User-Agent", "openkoi")]
         if let apiKey { headers.append(("Authorization", "Bearer \(apiKey.value)")) }
         return headers + extraHeaders
