@@ -68,6 +68,25 @@ struct OpenAIChatProviderTests {
             ])
     }
 
+    /// Copilot's Claude models put text and tool calls in separate choices of one chunk, both
+    /// numbering their calls from 0; neither may be dropped.
+    @Test func textAndToolCallsInSeparateChoicesOfOneChunkAreBothKept() async throws {
+        let chunk = """
+            data: {"choices":[{"index":0,"delta":{"content":"Reading it."},"finish_reason":"stop"},\
+            {"index":1,"delta":{"tool_calls":[{"index":0,"id":"toolu_1","type":"function",\
+            "function":{"name":"read_file","arguments":"{\\"path\\":\\"a.py\\"}"}}]},\
+            "finish_reason":"tool_calls"}]}
+
+
+            """
+        let transport = ScriptedTransport([.respond(chunks: [chunk, "data: [DONE]\n\n"])])
+        let response = try await provider(transport).chat(
+            ChatRequest(model: "claude-sonnet-4", messages: [.user("go")]))
+        #expect(response.content == "Reading it.")
+        #expect(response.toolCalls == [ToolCall(id: "toolu_1", name: "read_file", arguments: ["path": "a.py"])])
+        #expect(response.stopReason == .toolUse)
+    }
+
     @Test func invalidToolArgumentsAreKeptAsRawText() async throws {
         let call = OpenAIFixtures.StreamedToolCall(
             id: "call_x", name: "get_weather", argumentPieces: ["{\"city\": Par"])

@@ -43,19 +43,23 @@ struct OpenAIStreamDecoder: EventStreamDecoder {
                 APIErrorDetail(json: chunk), status: status, retryAfter: nil, provider: provider, secret: nil)
         }
         var events: [ChatStreamEvent] = []
-        if let choice = chunk["choices"]?[0] {
+        // Every choice belongs to the one answer asked for (`n` is never set): Copilot sends a Claude
+        // model's text and its tool calls as separate choices, sometimes in one chunk.
+        for (position, choice) in (chunk["choices"]?.arrayValue ?? []).enumerated() {
+            let choiceIndex = choice["index"]?.intValue ?? position
             let delta = choice["delta"]
             if let text = delta?["content"]?.stringValue, !text.isEmpty {
                 events.append(.textDelta(text))
             }
             for fragment in delta?["tool_calls"]?.arrayValue ?? [] {
-                merge(fragment)
+                merge(fragment, choice: choiceIndex)
             }
             // `logprobs.content[].logprob`, one entry per token, when the request asked for them.
             let logprobs = (choice["logprobs"]?["content"]?.arrayValue ?? []).compactMap { $0["logprob"]?.doubleValue }
             if !logprobs.isEmpty { events.append(.logprobs(logprobs)) }
             if let reason = choice["finish_reason"]?.stringValue {
-                finishReason = reason
+                // A later choice's tool calls decide the stop reason over an earlier choice's "stop".
+                if finishReason == nil || reason != "stop" { finishReason = reason }
                 events += flushToolCalls()
             }
         }
@@ -105,12 +109,13 @@ struct OpenAIStreamDecoder: EventStreamDecoder {
         return flushToolCalls() + [.stop(stopReason)]
     }
 
-    private mutating func merge(_ fragment: JSONValue) {
+    /// Calls are keyed by choice and index: two choices may both number their calls from 0.
+    private mutating func merge(_ fragment: JSONValue, choice: Int) {
         // A few hosts omit `index` when they send each call whole; fall back to the next free slot.
         let index =
-            fragment["index"]?.intValue ?? fragment["id"]?.stringValue.flatMap { id in
+            fragment["index"]?.intValue.map { choice * 10_000 + $0 } ?? fragment["id"]?.stringValue.flatMap { id in
                 toolCalls.first { $0.value.id == id }?.key
-            } ?? toolCalls.count
+            } ?? (choice * 10_000 + toolCalls.count)
         var call = toolCalls[index] ?? PartialToolCall()
         if let id = fragment["id"]?.stringValue, !id.isEmpty { call.id = id }
         if let name = fragment["function"]?["name"]?.stringValue, !name.isEmpty, name != call.name {
