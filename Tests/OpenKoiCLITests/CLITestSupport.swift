@@ -88,6 +88,9 @@ final class CLISandbox: Sendable {
             "OPENKOI_HOME": root + "/openkoi",
             "OPENKOI_LOCAL_BASE_URL": "http://127.0.0.1:\(closed)/v1",
             "OLLAMA_HOST": "127.0.0.1:\(closed)",
+            // Logins found in a test's auth.json must never reach github.com or auth.openai.com.
+            "GITHUB_API_URL": "http://127.0.0.1:\(closed)", "GITHUB_SERVER_URL": "http://127.0.0.1:\(closed)",
+            "OPENKOI_OPENAI_AUTH_URL": "http://127.0.0.1:\(closed)",
         ]
     }
 

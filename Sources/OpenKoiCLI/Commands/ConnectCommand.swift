@@ -49,7 +49,9 @@ struct Connect: ParsableCommand {
         case "chatgpt":
             let code = BlockingRunner.run { await Self.loginChatGPT(session: session) }
             if code != 0 { throw ExitCode(code) }
-        case let id where Self.apiKeyProviders.contains(where: { $0.id == id }):
+        case let id
+        where Self.apiKeyProviders.contains(where: { $0.id == id })
+            || (ProviderProfile.builtIn(id) == nil && session.config.providers[id] != nil):
             try saveKey(for: id, paths: paths)
         case let id where Self.integrations.contains(id):
             throw reportedError("\(id) is an integration; integrations are not available in this version yet")
@@ -76,8 +78,12 @@ struct Connect: ParsableCommand {
             throw reportedError("the key contains spaces or line breaks; paste the key alone. Nothing saved")
         }
         let files = KeyFiles(directory: paths.credentialsDir)
+        let store = AuthStore(path: paths.authFile)
         do {
+            try store.check()
             try files.save(key, for: id)
+            // auth.json is read before key files: an older key there would win over the one just given.
+            if case .apiKey? = store.entry(for: id) { try store.remove(id) }
         } catch {
             throw reportedError("\(error)")
         }
@@ -87,6 +93,8 @@ struct Connect: ParsableCommand {
     static func loginChatGPT(session: Session) async -> Int32 {
         let login = session.loginServices.openAILogin(transport: CurlTransport())
         do {
+            // Found before the login, not after: the new tokens could not be saved into a broken file.
+            try AuthStore(path: session.paths.authFile).check()
             let tokens = try await login.login { code in
                 StandardStreams.err(
                     "Open \(code.verificationURL) and enter the code \(code.userCode)\nWaiting for authorization...\n")
@@ -107,6 +115,7 @@ struct Connect: ParsableCommand {
                 ?? GitHubDeviceLogin.defaultBaseURL,
             transport: CurlTransport())
         do {
+            try AuthStore(path: session.paths.authFile).check()
             let tokens = try await login.run { prompt in
                 StandardStreams.err(
                     "Open \(prompt.verificationURI) and enter the code \(prompt.userCode)\nWaiting for authorization...\n"
@@ -146,7 +155,9 @@ struct ConnectionList {
         for id in storedIDs() where ProviderProfile.builtIn(id) == nil {
             lines.append("  \(id): \(keyFiles.key(for: id) != nil ? keyFiles.path(for: id) : paths.authFile)")
         }
-        if lines.isEmpty { return "No providers or integrations are currently connected.\n" }
-        return "Connected:\n" + lines.joined(separator: "\n") + "\n"
+        var problem = ""
+        do { try authStore.check() } catch { problem = "warning: \(error)\n" }
+        if lines.isEmpty { return problem + "No providers or integrations are currently connected.\n" }
+        return problem + "Connected:\n" + lines.joined(separator: "\n") + "\n"
     }
 }

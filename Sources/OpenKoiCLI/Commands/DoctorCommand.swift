@@ -39,6 +39,12 @@ struct Doctor: ParsableCommand {
             return problems
         }
         var issues = problems
+        do {
+            try AuthStore(path: session.paths.authFile).check()
+        } catch {
+            issues += 1
+            StandardStreams.err("Logins: \(TerminalText.escaped("\(error)"))\n")
+        }
         issues += checkMCP(session)
         issues += checkSandbox(session)
         issues += auditPermissions(session.paths)

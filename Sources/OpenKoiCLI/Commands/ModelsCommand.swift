@@ -37,6 +37,15 @@ struct Models: ParsableCommand {
                     "no provider available. Set one up with `openkoi connect` or see `openkoi doctor`.")
                 return 1
             }
+            if json {
+                // The table says it inline; JSON readers get the reason on stderr.
+                for status in statuses {
+                    if let problem = status.listingProblem {
+                        session.console.warning(
+                            "\(status.profile.id): could not list models (\(problem)); catalog shown")
+                    }
+                }
+            }
             StandardStreams.out(json ? Self.jsonText(statuses) : Self.table(statuses))
             return 0
         }
@@ -51,16 +60,19 @@ struct Models: ParsableCommand {
                     "provider": .string(status.profile.id), "id": .string(model.id),
                     "context_window": .number(Double(model.contextWindow)),
                     "max_output_tokens": .number(Double(model.maxOutputTokens)),
-                    "input_price_per_mtok": .number(pricing.inputPerMTok),
-                    "output_price_per_mtok": .number(pricing.outputPerMTok),
-                    "cache_read_price_per_mtok": .number(pricing.cacheReadPerMTok),
-                    "cache_write_price_per_mtok": .number(pricing.cacheWritePerMTok),
+                    "input_price_per_mtok": price(pricing.inputPerMTok),
+                    "output_price_per_mtok": price(pricing.outputPerMTok),
+                    "cache_read_price_per_mtok": price(pricing.cacheReadPerMTok),
+                    "cache_write_price_per_mtok": price(pricing.cacheWritePerMTok),
                     "supports_tools": .bool(model.supportsTools),
                 ]
             }
         }
         return JSONValue.array(rows).jsonString + "\n"
     }
+
+    /// Dollars per Mtok to a millionth of a dollar: derived cache prices (0.1 × 1.1) print as 0.11.
+    static func price(_ value: Double) -> JSONValue { .number((value * 1_000_000).rounded() / 1_000_000) }
 
     static func table(_ statuses: [ProviderStatus]) -> String {
         var text = ""

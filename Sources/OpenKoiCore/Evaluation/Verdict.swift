@@ -68,6 +68,8 @@ public struct Verdict: Sendable, Hashable {
     /// Plan steps the judge says are missing.
     public var missingSteps: [String]
     public var usage: TokenUsage
+    /// The price `usage` is billed at when a fallback model answered; `nil` is the judge binding's.
+    public var pricing: ModelPricing? = nil
     /// Tests and expected files, when they were checked.
     public var objective: ObjectiveReport
     /// Why the judge's opinion is missing or not used (it failed, or looks degenerate).

@@ -49,6 +49,7 @@ struct EvaluationStep: Sendable {
             return verdict
         }
         verdict.usage = judged.usage
+        verdict.pricing = judged.pricing
         guard let reading = judged.reading else {
             let excerpt = judged.lastReply.trimmed
             verdict.judgeProblem = JudgeProblem(
@@ -81,6 +82,8 @@ struct EvaluationStep: Sendable {
         var reading: VerdictParser.Reading?
         var usage: TokenUsage
         var lastReply: String
+        /// Set when a fallback model answered (its price, not the judge binding's).
+        var pricing: ModelPricing? = nil
     }
 
     /// Asks the judge, and once more for bare JSON when the first reply cannot be read.
@@ -102,6 +105,7 @@ struct EvaluationStep: Sendable {
                 responseSchema: schema)
             let response = try await judge.provider.chat(request)
             reply.usage += response.usage
+            reply.pricing = response.pricing ?? reply.pricing
             reply.lastReply = response.content
             if let reading = VerdictParser.parse(response.content, rubric: rubric) {
                 reply.reading = reading

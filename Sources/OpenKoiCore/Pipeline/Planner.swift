@@ -33,9 +33,9 @@ struct Planner: Sendable {
                     try await step.plan(task: spec, planner: planner)
                 }
             }) {
-            case .success(let (plan, usage)):
+            case .success(let (plan, usage, answeredPricing)):
                 run.plan = plan
-                run.meter.record(usage, pricing: planner.pricing)
+                run.meter.record(usage, pricing: answeredPricing ?? planner.pricing)
                 events.publish(
                     TaskEvent(
                         taskID: id,

@@ -13,7 +13,8 @@ struct PlanningStep: Sendable {
 
     static let system = "You plan work for an AI agent. Reply with a single JSON object and nothing else."
 
-    func plan(task: TaskSpec, planner: ModelBinding) async throws -> (Plan, TokenUsage) {
+    /// The plan, its tokens, and their price when a fallback model answered (`nil`: the planner's own).
+    func plan(task: TaskSpec, planner: ModelBinding) async throws -> (Plan, TokenUsage, ModelPricing?) {
         let prompt = """
             Task: \(task.description)
 
@@ -23,7 +24,7 @@ struct PlanningStep: Sendable {
         let request = ChatRequest(
             model: planner.model, system: Self.system, messages: [.user(prompt)], maxTokens: 600, temperature: 0.2)
         let response = try await planner.provider.chat(request)
-        return (Self.parse(response.content, task: task), response.usage)
+        return (Self.parse(response.content, task: task), response.usage, response.pricing)
     }
 
     /// JSON first, then numbered or bulleted lines; a plan that says nothing falls back to the task itself.

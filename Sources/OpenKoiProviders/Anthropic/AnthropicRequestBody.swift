@@ -12,8 +12,7 @@ enum AnthropicRequestBody {
             "stream": true,
         ]
         // System text can also arrive as `.system` messages; Anthropic only accepts it in `system`.
-        let systemText = ([request.system ?? ""] + request.messages.filter { $0.role == .system }.map(\.content))
-            .filter { !$0.isEmpty }.joined(separator: "\n\n")
+        let systemText = request.combinedSystemText
         if !systemText.isEmpty {
             // The system prompt is identical across iterations, so caching it saves most of its input cost.
             body["system"] = [["type": "text", "text": .string(systemText), "cache_control": ["type": "ephemeral"]]]
@@ -34,17 +33,7 @@ enum AnthropicRequestBody {
     /// Maps messages to content blocks and merges consecutive same-role turns: Anthropic requires
     /// user/assistant alternation, and several tool results in a row must travel in one user message.
     static func messages(_ messages: [ChatMessage]) -> [JSONValue] {
-        var turns: [(role: String, blocks: [JSONValue])] = []
-        for message in messages where message.role != .system {
-            let role = message.role == .assistant ? "assistant" : "user"
-            let blocks = contentBlocks(message)
-            if let last = turns.last, last.role == role {
-                turns[turns.count - 1].blocks += blocks
-            } else {
-                turns.append((role, blocks))
-            }
-        }
-        return turns.map { turn in
+        alternatingTurns(messages, blocks: contentBlocks).map { turn in
             // An empty content array is rejected; an empty text block too. A lone space is accepted.
             let blocks = turn.blocks.isEmpty ? [textBlock(" ")] : turn.blocks
             return ["role": .string(turn.role), "content": .array(blocks)]

@@ -46,33 +46,12 @@ extension AWSSigner {
         return values.keys.sorted().map { ($0, values[$0, default: []].joined(separator: ",")) }
     }
 
-    /// RFC 3986 unreserved characters stay; every other byte of the UTF-8 becomes `%XX` (uppercase).
-    static func uriEncode<Text: StringProtocol>(_ text: Text) -> String {
-        var encoded = ""
-        for byte in text.utf8 {
-            if isUnreserved(byte) {
-                encoded.unicodeScalars.append(Unicode.Scalar(byte))
-            } else {
-                encoded += "%" + NumberText.hex(byte, digits: 2)
-            }
-        }
-        return encoded
-    }
+    /// SigV4's URI encoding is RFC 3986's, byte for byte.
+    static func uriEncode(_ text: some StringProtocol) -> String { percentEncoded(text) }
 
     /// The path segment form for URLs we build: a Bedrock model id `a:b` or an ARN's `/` is escaped.
     public static func pathSegment(_ text: String) -> String {
         uriEncode(text)
-    }
-
-    private static func isUnreserved(_ byte: UInt8) -> Bool {
-        switch byte {
-        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-            UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
-            UInt8(ascii: "~"):
-            return true
-        default:
-            return false
-        }
     }
 
     /// `%XX` sequences turned back into bytes; a `%` not followed by two hex digits stays as it is.

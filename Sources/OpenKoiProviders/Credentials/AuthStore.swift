@@ -48,6 +48,9 @@ public struct AuthStore: OAuthTokenStore, Sendable {
         return result
     }
 
+    /// Throws when the file exists but cannot be read as a store (names the file and the fix).
+    public func check() throws(StoreError) { _ = try entries() }
+
     /// The entry for `provider`, or `nil` when there is none or the file cannot be read.
     public func entry(for provider: String) -> Entry? { (try? entries())?[provider] }
 

@@ -78,6 +78,14 @@ extension ProviderResolver {
 
     /// Throws the error that says how to give `profile` its credentials.
     private func requireCredential(_ profile: ProviderProfile) throws {
+        // A login or key may be in an auth.json that cannot be read: say so rather than "not logged in".
+        if profile.access != .none, profile.access != .aws, let store = credentials?.authStore {
+            do {
+                try store.check()
+            } catch {
+                throw ProviderError(.notConfigured, provider: profile.id, message: "\(error)")
+            }
+        }
         switch profile.access {
         case .none: return
         case .login:

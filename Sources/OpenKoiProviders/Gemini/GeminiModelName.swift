@@ -7,7 +7,7 @@ enum GeminiModelName {
     static func resource(_ model: String) -> String {
         let name = model.trimmed
         let full = name.hasPrefix("models/") || name.hasPrefix("tunedModels/") ? name : "models/" + name
-        return full.split(separator: "/", omittingEmptySubsequences: false).map { percentEncoded(String($0)) }
+        return full.split(separator: "/", omittingEmptySubsequences: false).map { percentEncoded($0) }
             .joined(separator: "/")
     }
 
@@ -21,25 +21,5 @@ enum GeminiModelName {
     static func requiresThoughtSignatures(_ model: String) -> Bool {
         let name = id(model.trimmed).lowercased()
         return name.hasPrefix("gemini-") && !name.hasPrefix("gemini-1") && !name.hasPrefix("gemini-2")
-    }
-
-    /// RFC 3986 percent-encoding of everything but the unreserved characters, for path segments and
-    /// query values (page tokens are base64 and may hold `+`, `/` and `=`).
-    static func percentEncoded(_ text: String) -> String {
-        let hex = Array("0123456789ABCDEF".unicodeScalars)
-        var out = ""
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
-                UInt8(ascii: "~"):
-                out.unicodeScalars.append(Unicode.Scalar(byte))
-            default:
-                out.unicodeScalars.append("%")
-                out.unicodeScalars.append(hex[Int(byte >> 4)])
-                out.unicodeScalars.append(hex[Int(byte & 0x0F)])
-            }
-        }
-        return out
     }
 }

@@ -16,7 +16,7 @@ extension GeminiProvider {
         var pageToken: String?
         for _ in 0..<Self.maxModelPages {
             var url = endpoint(baseURL, "/models") + "?pageSize=1000"
-            if let pageToken { url += "&pageToken=" + GeminiModelName.percentEncoded(pageToken) }
+            if let pageToken { url += "&pageToken=" + percentEncoded(pageToken) }
             let request = HTTPRequest(
                 url: url, headers: headers(accept: "application/json"), timeout: timeout, connectTimeout: timeout)
             let page = try await fetchJSON(request, what: "the model list")

@@ -42,17 +42,7 @@ public struct FailoverProvider: ModelProvider, CustomStringConvertible {
     public var description: String { "FailoverProvider(\(candidates.map(\.label).joined(separator: " → ")))" }
 
     public func stream(_ request: ChatRequest) -> AsyncThrowingStream<ChatStreamEvent, any Error> {
-        AsyncThrowingStream { continuation in
-            let task = Task {
-                do {
-                    try await run(request) { continuation.yield($0) }
-                    continuation.finish()
-                } catch {
-                    continuation.finish(throwing: error)
-                }
-            }
-            continuation.onTermination = { _ in task.cancel() }
-        }
+        chatEventStream(provider: id, secret: nil) { emit in try await run(request, emit: emit) }
     }
 
     private func run(_ request: ChatRequest, emit: (ChatStreamEvent) -> Void) async throws {
