@@ -72,4 +72,20 @@ struct ModelResolutionCLITests {
         let lists = await server.server.requests.filter { $0.path == "/v1/models" }
         #expect(lists.count == 1, "the second run checks the model against the cached list")
     }
+
+    /// `-m ?` asks on a terminal; without one it fails with every model it could have offered.
+    @Test func pickingAModelWithoutATerminalListsTheChoices() async throws {
+        let sandbox = try CLISandbox()
+        let server = try FakeOpenAIServer([], models: Self.listed)
+        defer { server.shutdown() }
+        for flags in [["-m", "?"], ["--select-model"]] {
+            let run = try await sandbox.run(
+                flags + ["What is 2+2?"], environment: openAIEnvironment(baseURL: server.baseURL))
+            #expect(run.exitCode == 64, "\(run.transcript)")
+            let error = try #require(run.stderr.split(separator: "\n").first { $0.hasPrefix("error: ") })
+            #expect(error.contains("-m ? needs a terminal to ask on; name one of: "), "\(error)")
+            #expect(error.contains("openai/gpt-4.1, openai/gpt-4.1-mini, openai/gpt-4o"), "\(error)")
+        }
+        #expect(await Self.chatRequests(server).isEmpty)
+    }
 }

@@ -50,7 +50,7 @@ struct OpenKoi: ParsableCommand {
 struct TaskOptions: ParsableArguments {
     @Option(
         name: [.short, .long],
-        help: "Model as provider/model (e.g. openai/gpt-4.1, local/smollm2-135m) or a bare model name.")
+        help: "Model as provider/model (e.g. openai/gpt-4.1, local/smollm2-135m), a bare model name, or ? to pick one.")
     var model: String?
 
     // `.unconditional` (here and on the other numbers): `-i -1` reaches validate() and gets a clear

@@ -16,6 +16,9 @@ struct Run: ParsableCommand {
     @Flag(help: "Read the task from stdin (piped stdin is read too).")
     var stdin = false
 
+    @Flag(name: .customLong("select-model"), help: "Choose the model from a list (same as -m ?).")
+    var selectModel = false
+
     @Argument(help: "The task, in words. Options may come before or after it.")
     var task: [String] = []
 
@@ -23,8 +26,14 @@ struct Run: ParsableCommand {
         let text = try taskText()
         let quiet = self.quiet
         let json = self.json
+        var options = self.options
+        if selectModel { options.model = "?" }
         let (session, policy) = try reportingCLIErrors {
-            let session = try Session(options: options, quiet: quiet || json)
+            var session = try Session(options: options, quiet: quiet || json)
+            if ModelPicker.isRequest(options.model) {
+                options.model = try ModelPicker.choose(session)
+                session = try Session(options: options, quiet: quiet || json)
+            }
             return (session, session.policy())
         }
         let code = BlockingRunner.run {

@@ -1,0 +1,44 @@
+import OpenKoiCore
+import OpenKoiProviders
+
+/// `-m ?` (or `-m select`, `--select-model`): lists every model of every available provider and
+/// asks for one (reference §1.6). Without a terminal it fails with the list, so a script that
+/// passes `?` learns the valid values instead of hanging.
+enum ModelPicker {
+    static func isRequest(_ spec: String?) -> Bool { spec == "?" || spec == "select" }
+
+    /// The chosen `provider/model`, echoed as `  Using: p/m` on stderr.
+    static func choose(_ session: Session) throws -> String {
+        let resolver = session.providerResolver(probeTimeout: 2)
+        let choices = LockedValue<[String]>([])
+        _ = BlockingRunner.run {
+            let statuses = await ProviderInventory.gather(resolver)
+            choices.withLock { list in
+                list = statuses.flatMap { status in status.models.map { "\(status.profile.id)/\($0.id)" } }
+            }
+            return 0
+        }
+        let models = choices.value
+        guard !models.isEmpty else {
+            throw CLIError("no provider available to pick a model from; see `openkoi doctor`", code: 1)
+        }
+        guard StandardStreams.stdinIsTerminal else {
+            throw CLIError(
+                "-m ? needs a terminal to ask on; name one of: " + models.joined(separator: ", "), code: 64)
+        }
+        StandardStreams.err("Models (type a number or a provider/model):\n")
+        for (index, model) in models.enumerated() { StandardStreams.err("  \(index + 1). \(model)\n") }
+        StandardStreams.err("Model: ")
+        guard let answer = TerminalPrompt.line()?.trimmed, !answer.isEmpty else {
+            throw CLIError("no model chosen", code: 64)
+        }
+        let chosen: String
+        if let number = Int(answer), models.indices.contains(number - 1) {
+            chosen = models[number - 1]
+        } else {
+            chosen = answer
+        }
+        StandardStreams.err("  Using: \(chosen)\n")
+        return chosen
+    }
+}
