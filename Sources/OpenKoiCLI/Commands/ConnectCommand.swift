@@ -92,37 +92,35 @@ struct Connect: ParsableCommand {
 
     static func loginChatGPT(session: Session) async -> Int32 {
         let login = session.loginServices.openAILogin(transport: CurlTransport())
-        do {
-            // Found before the login, not after: the new tokens could not be saved into a broken file.
-            try AuthStore(path: session.paths.authFile).check()
-            let tokens = try await login.login { code in
-                StandardStreams.err(
-                    "Open \(code.verificationURL) and enter the code \(code.userCode)\nWaiting for authorization...\n")
-            }
-            try AuthStore(path: session.paths.authFile).save(tokens, for: "chatgpt")
-            StandardStreams.err("Connected ChatGPT.\n")
-            return 0
-        } catch {
-            session.console.error("\(error)")
-            return 1
+        return await deviceLogin(session: session, provider: "chatgpt", name: "ChatGPT") { show in
+            try await login.login { code in show(code.verificationURL, code.userCode) }
         }
     }
 
     static func loginCopilot(session: Session) async -> Int32 {
-        let environment = session.environment
         let login = GitHubDeviceLogin(
-            baseURL: environment["GITHUB_SERVER_URL"].flatMap { $0.isEmpty ? nil : $0 }
+            baseURL: session.environment["GITHUB_SERVER_URL"].flatMap { $0.isEmpty ? nil : $0 }
                 ?? GitHubDeviceLogin.defaultBaseURL,
             transport: CurlTransport())
+        return await deviceLogin(session: session, provider: "copilot", name: "GitHub Copilot") { show in
+            try await login.run { prompt in show(prompt.verificationURI, prompt.userCode) }
+        }
+    }
+
+    /// A device-code login: shows where to enter the code, waits, saves the tokens in `auth.json`.
+    private static func deviceLogin(
+        session: Session, provider: String, name: String,
+        run: (_ show: @escaping @Sendable (_ url: String, _ code: String) -> Void) async throws -> OAuthTokens
+    ) async -> Int32 {
+        let store = AuthStore(path: session.paths.authFile)
         do {
-            try AuthStore(path: session.paths.authFile).check()
-            let tokens = try await login.run { prompt in
-                StandardStreams.err(
-                    "Open \(prompt.verificationURI) and enter the code \(prompt.userCode)\nWaiting for authorization...\n"
-                )
+            // Found before the login, not after: the new tokens could not be saved into a broken file.
+            try store.check()
+            let tokens = try await run { url, code in
+                StandardStreams.err("Open \(url) and enter the code \(code)\nWaiting for authorization...\n")
             }
-            try AuthStore(path: session.paths.authFile).save(tokens, for: "copilot")
-            StandardStreams.err("Connected GitHub Copilot.\n")
+            try store.save(tokens, for: provider)
+            StandardStreams.err("Connected \(name).\n")
             return 0
         } catch {
             session.console.error("\(error)")

@@ -86,9 +86,8 @@ struct Doctor: ParsableCommand {
             (paths.configFile, 0o600), (paths.authFile, 0o600), (paths.dbFile, 0o600),
             (paths.credentialsDir + "/integrations.json", 0o600),
         ]
-        for id in KeyFiles(directory: paths.credentialsDir).providers() {
-            checks.append((KeyFiles(directory: paths.credentialsDir).path(for: id), 0o600))
-        }
+        let keyFiles = KeyFiles(directory: paths.credentialsDir)
+        for id in keyFiles.providers() { checks.append((keyFiles.path(for: id), 0o600)) }
         StandardStreams.err("Permissions:\n")
         var wide: Int32 = 0
         for check in checks {

@@ -82,10 +82,11 @@ struct Models: ParsableCommand {
             text += "\n"
             for model in status.models {
                 let pricing = model.pricing ?? PricingTable.pricing(provider: status.profile.id, model: model.id)
-                let price =
-                    pricing == .free
-                    ? "free"
-                    : "$\(NumberText.fixed(pricing.inputPerMTok, decimals: 2))/$\(NumberText.fixed(pricing.outputPerMTok, decimals: 2)) per Mtok"
+                let (input, output) = (
+                    NumberText.fixed(pricing.inputPerMTok, decimals: 2),
+                    NumberText.fixed(pricing.outputPerMTok, decimals: 2)
+                )
+                let price = pricing == .free ? "free" : "$\(input)/$\(output) per Mtok"
                 let id = "\(status.profile.id)/\(model.id)"
                 text += "  " + id + String(repeating: " ", count: max(0, 44 - id.count))
                 text += " \(model.contextWindow / 1000)k ctx, \(model.maxOutputTokens / 1000)k out, \(price)"
@@ -94,23 +95,4 @@ struct Models: ParsableCommand {
         }
         return text
     }
-}
-
-extension TaskOptions {
-    /// Options for commands that only read the config (no task flags).
-    static func forConfig(_ path: String?) -> TaskOptions {
-        // Parsed, not built: ArgumentParser's wrappers have no value until a parse gives them one.
-        // (Only `--config` is passed, and any path parses.)
-        do {
-            return try TaskOptions.parse(path.map { ["--config", $0] } ?? [])
-        } catch {
-            preconditionFailure("options holding only --config always parse: \(error)")
-        }
-    }
-}
-
-/// Prints `error: message` and returns the exit code to throw.
-func reportedError(_ message: String, code: Int32 = 1) -> ExitCode {
-    StandardStreams.err("error: \(TerminalText.escaped(message))\n")
-    return ExitCode(code)
 }

@@ -26,18 +26,9 @@ enum ModelPicker {
             throw CLIError(
                 "-m ? needs a terminal to ask on; name one of: " + models.joined(separator: ", "), code: 64)
         }
-        StandardStreams.err("Models (type a number or a provider/model):\n")
-        for (index, model) in models.enumerated() { StandardStreams.err("  \(index + 1). \(model)\n") }
-        StandardStreams.err("Model: ")
-        guard let answer = TerminalPrompt.line()?.trimmed, !answer.isEmpty else {
-            throw CLIError("no model chosen", code: 64)
-        }
-        let chosen: String
-        if let number = Int(answer), models.indices.contains(number - 1) {
-            chosen = models[number - 1]
-        } else {
-            chosen = answer
-        }
+        let items = models.map { (key: $0, label: $0) }
+        guard let chosen = TerminalPrompt.pick("Models (a number, or type a provider/model):", items, acceptsText: true)
+        else { throw CLIError("no model chosen", code: 64) }
         StandardStreams.err("  Using: \(chosen)\n")
         return chosen
     }

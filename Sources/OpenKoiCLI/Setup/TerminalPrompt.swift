@@ -35,14 +35,14 @@ enum TerminalPrompt {
         return line()
     }
 
-    /// A numbered menu; returns the chosen item or `nil` when the answer is empty or out of range.
-    static func pick(_ title: String, _ items: [(key: String, label: String)]) -> String? {
+    /// A numbered menu; returns the chosen item's key, or `nil` when the answer is empty or (unless
+    /// `acceptsText`, which returns what was typed) not a listed number.
+    static func pick(_ title: String, _ items: [(key: String, label: String)], acceptsText: Bool = false) -> String? {
         StandardStreams.err(title + "\n")
         for (index, item) in items.enumerated() { StandardStreams.err("  \(index + 1). \(item.label)\n") }
         StandardStreams.err("Choose 1-\(items.count): ")
-        guard let answer = line()?.trimmed, let number = Int(answer), items.indices.contains(number - 1) else {
-            return nil
-        }
-        return items[number - 1].key
+        guard let answer = line()?.trimmed, !answer.isEmpty else { return nil }
+        if let number = Int(answer), items.indices.contains(number - 1) { return items[number - 1].key }
+        return acceptsText ? answer : nil
     }
 }

@@ -86,8 +86,8 @@ public enum Notice: Sendable, Hashable {
         case .restoreFailed(let iteration, let reason):
             return "could not restore the files of iteration \(iteration): \(reason)"
         case .budgetWarning(let spent, let limit):
-            return
-                "budget.warning: $\(NumberText.fixed(spent, decimals: 2)) of the $\(NumberText.fixed(limit, decimals: 2)) budget spent (80%)"
+            let (spentText, limitText) = (NumberText.fixed(spent, decimals: 2), NumberText.fixed(limit, decimals: 2))
+            return "budget.warning: $\(spentText) of the $\(limitText) budget spent (80%)"
         case .toolStyleLearned(let model, let style):
             switch style {
             case .native: return "\(model) calls tools natively"

@@ -8,15 +8,9 @@ import OpenKoiCore
 /// it, so the `.stop` event is held back until then and stays the last event.
 struct BedrockStreamDecoder {
     let provider: String
-    private var toolBlocks: [Int: PartialToolUse] = [:]
+    private var toolBlocks: [Int: PartialToolCall] = [:]
     private var stopReason: StopReason?
     private(set) var isFinished = false
-
-    private struct PartialToolUse {
-        var id: String
-        var name: String
-        var json = ""
-    }
 
     init(provider: String) {
         self.provider = provider
@@ -53,7 +47,7 @@ struct BedrockStreamDecoder {
         switch type {
         case "contentBlockStart":
             if let toolUse = event["start"]?["toolUse"] {
-                toolBlocks[index] = PartialToolUse(
+                toolBlocks[index] = PartialToolCall(
                     id: toolUse["toolUseId"]?.stringValue ?? "tooluse_\(index)",
                     name: toolUse["name"]?.stringValue ?? "")
             }
@@ -66,13 +60,13 @@ struct BedrockStreamDecoder {
                     throw ProviderError.malformed(
                         provider, "tool input arrived for block \(index), which never started")
                 }
-                toolBlocks[index]?.json += input
+                toolBlocks[index]?.arguments += input
             }
             // Reasoning and citation deltas are not part of the answer.
             return []
         case "contentBlockStop":
             guard let block = toolBlocks.removeValue(forKey: index) else { return [] }
-            return [.toolCall(ToolCall(id: block.id, name: block.name, arguments: ToolArgumentText.parse(block.json)))]
+            return [.toolCall(block.toolCall())]
         case "messageStop":
             stopReason = Self.stopReason(event["stopReason"]?.stringValue)
             return []

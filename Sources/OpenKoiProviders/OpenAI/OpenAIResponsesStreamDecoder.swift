@@ -12,17 +12,11 @@ struct OpenAIResponsesStreamDecoder: EventStreamDecoder {
     let provider: String
     private(set) var isFinished = false
     /// Function calls in progress, by item id, and the order they were announced in.
-    private var calls: [String: PartialCall] = [:]
+    private var calls: [String: PartialToolCall] = [:]
     private var callOrder: [String] = []
     /// Items whose content has been emitted already (text streamed, or the call emitted).
     private var emittedItems: Set<String> = []
     private var hadToolCalls = false
-
-    private struct PartialCall {
-        var callID: String
-        var name: String
-        var arguments = ""
-    }
 
     init(provider: String) {
         self.provider = provider
@@ -43,7 +37,7 @@ struct OpenAIResponsesStreamDecoder: EventStreamDecoder {
         case "response.output_item.added":
             if let item = event["item"], item["type"]?.stringValue == "function_call" {
                 updateCall(itemKey(item["id"], event)) { call in
-                    if let id = item["call_id"]?.stringValue { call.callID = id }
+                    if let id = item["call_id"]?.stringValue { call.id = id }
                     call.name = item["name"]?.stringValue ?? call.name
                     call.arguments = item["arguments"]?.stringValue ?? call.arguments
                 }
@@ -105,9 +99,9 @@ struct OpenAIResponsesStreamDecoder: EventStreamDecoder {
     // MARK: - Events
 
     /// Changes the call in progress under `key`, starting it if this is the first word of it.
-    private mutating func updateCall(_ key: String, _ change: (inout PartialCall) -> Void) {
+    private mutating func updateCall(_ key: String, _ change: (inout PartialToolCall) -> Void) {
         if calls[key] == nil { callOrder.append(key) }
-        var call = calls[key] ?? PartialCall(callID: key, name: "")
+        var call = calls[key] ?? PartialToolCall(id: key)
         change(&call)
         calls[key] = call
     }
@@ -129,15 +123,15 @@ struct OpenAIResponsesStreamDecoder: EventStreamDecoder {
         guard !emittedItems.contains(key) else { return [] }
         switch item["type"]?.stringValue {
         case "function_call":
-            var call = calls.removeValue(forKey: key) ?? PartialCall(callID: key, name: "")
+            var call = calls.removeValue(forKey: key) ?? PartialToolCall(id: key)
             callOrder.removeAll { $0 == key }
-            if let id = item["call_id"]?.stringValue, !id.isEmpty { call.callID = id }
+            if let id = item["call_id"]?.stringValue, !id.isEmpty { call.id = id }
             if let name = item["name"]?.stringValue, !name.isEmpty { call.name = name }
             if let arguments = item["arguments"]?.stringValue, !arguments.isEmpty { call.arguments = arguments }
             emittedItems.insert(key)
             hadToolCalls = true
             return [
-                .toolCall(ToolCall(id: call.callID, name: call.name, arguments: ToolArgumentText.parse(call.arguments)))
+                .toolCall(call.toolCall())
             ]
         case "message":
             let text = (item["content"]?.arrayValue ?? [])
@@ -162,7 +156,7 @@ struct OpenAIResponsesStreamDecoder: EventStreamDecoder {
         for key in callOrder {
             guard let call = calls[key] else { continue }
             events.append(
-                .toolCall(ToolCall(id: call.callID, name: call.name, arguments: ToolArgumentText.parse(call.arguments)))
+                .toolCall(call.toolCall())
             )
             hadToolCalls = true
         }

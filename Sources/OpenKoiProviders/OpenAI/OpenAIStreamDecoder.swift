@@ -10,12 +10,6 @@ struct OpenAIStreamDecoder: EventStreamDecoder {
     private var finishReason: String?
     private var sawDone = false
 
-    private struct PartialToolCall {
-        var id = ""
-        var name = ""
-        var arguments = ""
-    }
-
     init(provider: String) {
         self.provider = provider
     }
@@ -131,9 +125,7 @@ struct OpenAIStreamDecoder: EventStreamDecoder {
 
     private mutating func flushToolCalls() -> [ChatStreamEvent] {
         let calls = toolCalls.sorted { $0.key < $1.key }.map { index, call in
-            ToolCall(
-                id: call.id.isEmpty ? "call_\(index)" : call.id, name: call.name,
-                arguments: ToolArgumentText.parse(call.arguments))
+            call.toolCall(fallbackID: "call_\(index)")
         }
         if !calls.isEmpty { hadToolCalls = true }
         toolCalls = [:]
