@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "OpenKoiCore", targets: ["OpenKoiCore"]),
         .library(name: "OpenKoiProviders", targets: ["OpenKoiProviders"]),
         .library(name: "OpenKoiSkills", targets: ["OpenKoiSkills"]),
+        .library(name: "OpenKoiMemory", targets: ["OpenKoiMemory"]),
         .library(name: "OpenKoiTesting", targets: ["OpenKoiTesting"]),
     ],
     dependencies: [
@@ -21,19 +22,22 @@ let package = Package(
     targets: [
         // libcurl is dlopen()ed on first HTTP use: linking it costs every start 4–8 ms (DESIGN.md §4).
         .target(name: "CCurlShim", path: "Sources/CCurlShim"),
+        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
+                       providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CYAML", path: "Sources/CYAML", pkgConfig: "yaml-0.1",
                        providers: [.apt(["libyaml-dev"])]),
 
         .target(name: "OpenKoiCore", swiftSettings: strictSwift),
         .target(name: "OpenKoiProviders", dependencies: ["OpenKoiCore", "CCurlShim"], swiftSettings: strictSwift),
         .target(name: "OpenKoiTools", dependencies: ["OpenKoiCore"], swiftSettings: strictSwift),
+        .target(name: "OpenKoiMemory", dependencies: ["OpenKoiCore", "CSQLite"], swiftSettings: strictSwift),
         .target(
             name: "OpenKoiSkills", dependencies: ["OpenKoiCore", "CYAML"], swiftSettings: strictSwift,
             plugins: ["EmbedSkills"]),
         .target(
             name: "OpenKoiCLI",
             dependencies: [
-                "OpenKoiCore", "OpenKoiProviders", "OpenKoiTools", "OpenKoiSkills",
+                "OpenKoiCore", "OpenKoiProviders", "OpenKoiTools", "OpenKoiSkills", "OpenKoiMemory",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ], swiftSettings: strictSwift),
         .executableTarget(name: "openkoi", dependencies: ["OpenKoiCLI"], swiftSettings: strictSwift),
@@ -48,6 +52,8 @@ let package = Package(
         .testTarget(
             name: "OpenKoiProvidersTests", dependencies: ["OpenKoiProviders", "OpenKoiTesting"], swiftSettings: strictSwift),
         .testTarget(name: "OpenKoiToolsTests", dependencies: ["OpenKoiTools", "OpenKoiTesting"], swiftSettings: strictSwift),
+        .testTarget(
+            name: "OpenKoiMemoryTests", dependencies: ["OpenKoiMemory", "OpenKoiTesting"], swiftSettings: strictSwift),
         .testTarget(name: "OpenKoiSkillsTests", dependencies: ["OpenKoiSkills"], swiftSettings: strictSwift),
         .testTarget(
             name: "OpenKoiCLITests", dependencies: ["OpenKoiCLI", "OpenKoiTools", "OpenKoiTesting"], swiftSettings: strictSwift),

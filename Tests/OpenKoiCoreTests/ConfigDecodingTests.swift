@@ -22,7 +22,7 @@ struct ConfigDecodingTests {
 
     @Test func defaultsMatchTheReference() {
         let config = OpenKoiConfig()
-        #expect(config.models.embedder == "openai/text-embedding-3-small")
+        #expect(config.models.embedder == nil)  // the offline embedder, not the original's OpenAI default
         #expect(config.models.executor == nil)
         #expect(
             config.iteration
@@ -66,7 +66,7 @@ struct ConfigDecodingTests {
         #expect(config.patterns == PatternsConfig(enabled: false))
         #expect(config.memory == MemoryConfig(maxStorageMB: 100))
         #expect(config.models.executor == "anthropic/claude-sonnet-4-5")
-        #expect(config.models.embedder == ModelsConfig.defaultEmbedder)
+        #expect(config.models.embedder == nil)  // unset: the offline embedder
     }
 
     @Test func integersAreAcceptedWhereFloatsAreExpected() throws {

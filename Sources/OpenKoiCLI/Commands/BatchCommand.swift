@@ -75,7 +75,7 @@ func runBatch(session: Session, lines: [String?], policy: TaskPolicy, concurrenc
     let configuration = session.pipelineConfiguration(concurrency: concurrency)
     // Tasks submitted at once: the pipeline's admission limit, so the file is read as capacity frees up.
     let window = configuration.maxInFlight
-    let pipeline = Pipeline(configuration: configuration, services: session.services(events: bus))
+    let pipeline = Pipeline(configuration: configuration, services: session.services(events: bus, channel: "batch"))
 
     var outcome = BatchOutcome()
     var finished = 0

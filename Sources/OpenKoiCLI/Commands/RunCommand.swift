@@ -80,10 +80,6 @@ func execute(session: Session, spec: TaskSpec, quiet: Bool, json: Bool) async ->
     let recorded = Task { await recorder.record(state) }
 
     let result = await pipeline.submit(spec)
-    await pipeline.shutdown()
-    bus.finish()
-    await rendered.value
-    await recorded.value
 
     var writeFailure: String?
     if json {
@@ -95,6 +91,11 @@ func execute(session: Session, spec: TaskSpec, quiet: Bool, json: Bool) async ->
     if !json, let error = result.error, result.decision == .failed || quiet {
         session.console.error(error)
     }
+    // The answer is out; memory records the run and its lessons before the process ends.
+    await pipeline.shutdown()
+    bus.finish()
+    await rendered.value
+    await recorded.value
     if let writeFailure {
         session.console.error("could not write the result to standard output: \(writeFailure)")
         return 1

@@ -29,6 +29,8 @@ struct ProgressRenderer: Sendable {
         case .queued(let description, let model, _):
             let short = description.count > 60 ? String(description.prefix(57)) + "..." : description
             return "[execute] \(short.replacing("\n", with: " ")) | model: \(model)"
+        case .recalled(let recollection): return recallLine(recollection)
+        case .learned(let report): return learnLine(report)
         case .planning: return "[plan] planning..."
         case .planReady(let plan):
             if plan.skipped { return "[plan] skipped: answering directly" }
@@ -80,5 +82,45 @@ struct ProgressRenderer: Sendable {
             if let error = result.error, result.decision != .failed { text += "\n[done] \(error)" }
             return text
         }
+    }
+
+    /// What recall found, one line per item; nothing when memory had nothing relevant.
+    static func recallLine(_ recollection: Recollection) -> String? {
+        var lines = recollection.notes.map { "[recall] \($0)" }
+        if !recollection.isEmpty {
+            var parts: [String] = []
+            if !recollection.lessons.isEmpty { parts.append("\(recollection.lessons.count) lesson(s)") }
+            if !recollection.similarTasks.isEmpty { parts.append("\(recollection.similarTasks.count) similar task(s)") }
+            if !recollection.skills.isEmpty {
+                parts.append("skills: " + recollection.skills.map(\.name).joined(separator: ", "))
+            }
+            let method = recollection.method.isEmpty ? "" : " [\(recollection.method)]"
+            lines.append("[recall] " + parts.joined(separator: ", ") + method)
+            for item in recollection.lessons {
+                lines.append("         - \(item.lesson.kind.rawValue): \(Self.clip(item.lesson.content, 110))")
+            }
+            for task in recollection.similarTasks {
+                let score = task.score.map { NumberText.fixed($0, decimals: 2) } ?? "n/a"
+                lines.append("         - earlier task (score \(score)): \(Self.clip(task.description, 90))")
+            }
+            for skill in recollection.skills {
+                lines.append("         - skill \(skill.name): \(skill.reasons.joined(separator: "; "))")
+            }
+        }
+        return lines.isEmpty ? nil : lines.joined(separator: "\n")
+    }
+
+    static func learnLine(_ report: LearningReport) -> String? {
+        if let error = report.error { return "[learn] not stored: \(error)" }
+        guard !report.added.isEmpty || !report.reinforced.isEmpty else { return nil }
+        var parts: [String] = []
+        if !report.added.isEmpty { parts.append("\(report.added.count) new lesson(s)") }
+        if !report.reinforced.isEmpty { parts.append("\(report.reinforced.count) reinforced") }
+        return "[learn] " + parts.joined(separator: ", ")
+    }
+
+    static func clip(_ text: String, _ limit: Int) -> String {
+        let flat = text.replacing("\n", with: " ")
+        return flat.count <= limit ? flat : String(flat.prefix(limit - 1)) + "…"
     }
 }

@@ -62,7 +62,8 @@ struct Session {
     }
 
     /// Stage services: model routing, built-in tools, the workspace's files, rubrics and its tests.
-    func services(events: any EventSink) -> PipelineServices {
+    /// - Parameter channel: recorded with each task in memory (`cli`, `batch`, `daemon`).
+    func services(events: any EventSink, channel: String = "cli") -> PipelineServices {
         let launcher = LocalModelLauncher(
             paths: paths, environment: environment,
             localBaseURL: environment["OPENKOI_LOCAL_BASE_URL"] ?? ProviderResolver.defaultLocalBaseURL,
@@ -86,7 +87,8 @@ struct Session {
             router: router, tools: tools, workspace: WorkspaceFileStore(workspace: workspace),
             rubrics: EvaluatorCatalog(),
             objectiveCheck: WorkspaceCheck(workspace: workspace, tests: tests), events: events,
-            toolStyles: ToolStyleRegistry(configured: toolCallStyles()))
+            toolStyles: ToolStyleRegistry(configured: toolCallStyles()),
+            memory: memory(channel: channel, resolver: resolver))
     }
 
     /// Discovery over this machine's credentials, the config's `[providers.*]` tables and the model cache.

@@ -10,6 +10,8 @@ actor SessionModelRouter: ModelRouter {
     let executorSpec: String?
     let evaluatorSpec: String?
     let plannerSpec: String?
+    /// `[models] small_model`; unset: the executor's provider's small model, if it has one.
+    let smallSpec: String?
     let fallbackSpecs: [String]
     let retry: RetryPolicy
     let breakers: CircuitBreakers
@@ -30,6 +32,7 @@ actor SessionModelRouter: ModelRouter {
         executorSpec = executor
         evaluatorSpec = models.evaluator
         plannerSpec = models.planner
+        smallSpec = models.smallModel
         fallbackSpecs = models.fallback
         self.retry = RetryPolicy(
             maxAttempts: retry.maxAttempts, baseDelay: retry.baseDelaySeconds, maxDelay: retry.maxDelaySeconds,
@@ -43,7 +46,27 @@ actor SessionModelRouter: ModelRouter {
         // A task that names its own model uses it for every role unless the config names role models.
         let evaluator = try await evaluatorSpec == nil ? executor : binding(for: evaluatorSpec)
         let planner = try await plannerSpec == nil ? executor : binding(for: plannerSpec)
-        return TaskRoles(planner: planner, executor: executor, evaluator: evaluator)
+        return TaskRoles(
+            planner: planner, executor: executor, evaluator: evaluator, small: await smallBinding(for: executor))
+    }
+
+    /// The small model never stops a task: one that cannot be resolved is said once, and its calls
+    /// go to the evaluator instead.
+    private var smallFailureSaid = false
+    func smallBinding(for executor: ModelBinding) async -> ModelBinding? {
+        let providerID = executor.provider.id
+        guard let spec = smallSpec ?? ProviderProfile.builtIn(providerID)?.smallModel.map({ "\(providerID)/\($0)" })
+        else { return nil }
+        if spec == executor.label { return executor }
+        do {
+            return try await binding(for: spec)
+        } catch {
+            if smallSpec != nil, !smallFailureSaid {
+                smallFailureSaid = true
+                console.warning("[models] small_model \(spec) cannot be used (\(error)); using the evaluator instead")
+            }
+            return nil
+        }
     }
 
     func binding(for spec: String?) async throws -> ModelBinding {

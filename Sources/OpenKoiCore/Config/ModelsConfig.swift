@@ -1,12 +1,13 @@
 /// `[models]`: which `provider/model` plays each role. Unset roles fall back to the session's model.
 public struct ModelsConfig: Sendable, Equatable {
-    public static let defaultEmbedder = "openai/text-embedding-3-small"
+    /// The original's default embedder; here an unset `embedder` means the offline model
+    /// (`scripts/embedder/install.sh`), so recall needs no network and no key.
+    public static let originalDefaultEmbedder = "openai/text-embedding-3-small"
 
     public var executor: String?
     public var evaluator: String?
     public var planner: String?
-    /// Defaults to `openai/text-embedding-3-small` even when `[models]` is present without it
-    /// (the original dropped it to none in that case).
+    /// `provider/model` of an embedding API; `nil`: the offline default embedder.
     public var embedder: String?
     /// A cheap model for summaries and classification (key `small_model`).
     public var smallModel: String?
@@ -15,7 +16,7 @@ public struct ModelsConfig: Sendable, Equatable {
 
     public init(
         executor: String? = nil, evaluator: String? = nil, planner: String? = nil,
-        embedder: String? = ModelsConfig.defaultEmbedder, smallModel: String? = nil, fallback: [String] = []
+        embedder: String? = nil, smallModel: String? = nil, fallback: [String] = []
     ) {
         self.executor = executor
         self.evaluator = evaluator

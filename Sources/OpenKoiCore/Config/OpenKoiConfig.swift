@@ -99,7 +99,7 @@ public struct OpenKoiConfig: Sendable, Equatable {
     /// config that sets one is told, once, that it has no effect (rather than silently ignored); each
     /// feature removes its entry when it lands.
     static let unsupported: [[String]] = [
-        ["models", "embedder"], ["models", "small_model"], ["memory"], ["patterns"],
+        ["memory", "compaction"], ["memory", "max_storage_mb"], ["patterns"],
         ["plugins"], ["integrations"], ["daemon"], ["api"],
     ]
 

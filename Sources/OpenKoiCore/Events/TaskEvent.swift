@@ -11,6 +11,8 @@ public struct TaskEvent: Sendable {
 
     public enum Kind: Sendable {
         case queued(description: String, model: String, maxIterations: Int)
+        /// What recall found before planning (lessons, similar tasks, skills).
+        case recalled(Recollection)
         case planning
         case planReady(Plan)
         case iterationStarted(iteration: Int, maxIterations: Int)
@@ -30,6 +32,8 @@ public struct TaskEvent: Sendable {
         /// Something the user should know about how the loop judged or acted (see `Notice`).
         case notice(iteration: Int?, Notice)
         case finished(TaskResult)
+        /// After `finished`: what memory stored from the task (off the task's critical path).
+        case learned(LearningReport)
     }
 
     public enum Phase: String, Sendable { case plan, execute, evaluate }

@@ -33,11 +33,17 @@ public struct TaskRoles: Sendable {
     public var planner: ModelBinding
     public var executor: ModelBinding
     public var evaluator: ModelBinding
+    /// The small, fast model for internal cheap calls (lesson extraction); `nil`: the evaluator's.
+    public var small: ModelBinding?
 
-    public init(planner: ModelBinding? = nil, executor: ModelBinding, evaluator: ModelBinding? = nil) {
+    public init(
+        planner: ModelBinding? = nil, executor: ModelBinding, evaluator: ModelBinding? = nil,
+        small: ModelBinding? = nil
+    ) {
         self.planner = planner ?? executor
         self.executor = executor
         self.evaluator = evaluator ?? executor
+        self.small = small
     }
 
     /// One model for every role.

@@ -30,7 +30,7 @@ struct Evaluator: Sendable {
             let verdict = Verdict(dimensions: [], findings: [], judgeSkipped: reason)
             events.publish(
                 TaskEvent(taskID: id, kind: .evaluated(iteration: iteration, verdict: verdict, identicalOutput: false)))
-            run.iterations.append(
+            run.append(
                 IterationRecord(
                     number: iteration, output: attempt.output, verdict: verdict, usage: attempt.usage, decision: .accept
                 ))
@@ -83,7 +83,7 @@ struct Evaluator: Sendable {
             case .success(let judged):
                 verdict = judged
             case .failure(.stopped(let cause)):
-                run.iterations.append(
+                run.append(
                     IterationRecord(
                         number: iteration, output: attempt.output, verdict: nil, usage: attempt.usage,
                         decision: .continue))
@@ -136,7 +136,7 @@ struct Evaluator: Sendable {
         }
         var recorded = record
         recorded.decision = decision
-        run.iterations.append(recorded)
+        run.append(recorded)
         events.publish(
             TaskEvent(
                 taskID: id,

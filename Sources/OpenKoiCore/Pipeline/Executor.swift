@@ -15,6 +15,7 @@ struct Executor: Sendable {
 
     func process(_ incoming: TaskRun) async {
         var run = incoming
+        run.iterationStart = (.now, run.meter.costUSD)
         let iteration = run.nextIteration
         let maxIterations = max(1, run.policy.maxIterations)
         let events = services.events
@@ -41,6 +42,7 @@ struct Executor: Sendable {
         let system = ExecutorPrompt.system(
             task: run.spec, plan: run.plan, tools: tools.definitions, style: style, identity: services.identity,
             protectsTests: protectsTests, textTools: !shownInFull,
+            memory: run.recollection.promptSection(budgetCharacters: Self.memoryBudget(binding)),
             examplePath: ExecutorPrompt.examplePath(
                 intentPaths: run.intent.expectedFiles + run.intent.mentionedPaths, snapshot: run.snapshot,
                 tests: Set(run.snapshot?.testFiles ?? [])))
@@ -90,14 +92,14 @@ struct Executor: Sendable {
                             iteration: iteration, .toolStyleLearned(model: binding.label, style: learned))))
             }
             if let stop = attempt.stop {
-                run.iterations.append(
+                run.append(
                     IterationRecord(
                         number: iteration, output: attempt.output, verdict: nil, usage: attempt.usage, decision: stop))
                 return await finisher.finish(run, decision: stop, error: attempt.stopReason)
             }
             if run.policy.maxIterations == 0 {
                 // `-i 0`: execute once and return the answer without judging it.
-                run.iterations.append(
+                run.append(
                     IterationRecord(
                         number: iteration, output: attempt.output, verdict: nil, usage: attempt.usage,
                         decision: .acceptBest))
@@ -159,5 +161,11 @@ struct Executor: Sendable {
     /// Characters of workspace text shown to the model: a share of a small context window, capped.
     static func promptBudget(_ binding: ModelBinding) -> Int {
         min(24_000, binding.contextWindow ?? 128_000)
+    }
+
+    /// Recalled lessons, past tasks and skills get a sixth of the prompt budget: enough for a few
+    /// lessons on a 4k-token local model, a few skills on a large one.
+    static func memoryBudget(_ binding: ModelBinding) -> Int {
+        max(500, promptBudget(binding) / 6)
     }
 }

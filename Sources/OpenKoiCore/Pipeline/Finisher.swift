@@ -4,6 +4,8 @@ struct Finisher: Sendable {
     let gate: AdmissionGate
     let events: any EventSink
     var files: (any WorkspaceFiles)?
+    /// Where finished tasks go to be learned from (`nil`: nothing is remembered).
+    var learner: BoundedChannel<FinishedTask>? = nil
 
     func finish(_ run: TaskRun, decision: Decision, error: String? = nil) async {
         run.control.finish()
@@ -22,6 +24,9 @@ struct Finisher: Sendable {
         events.publish(TaskEvent(taskID: run.spec.id, kind: .finished(result)))
         run.slot.deliver(result)
         await gate.release()
+        // After delivery: the caller has its answer while the lessons are drawn. `Pipeline.shutdown`
+        // waits for the stages before closing this inbox, so nothing sent here is lost.
+        try? await learner?.send(FinishedTask(run: run, result: result))
     }
 
     /// Puts the files the task changed back as they were after `iteration`, and says so.

@@ -13,6 +13,9 @@ public final class Pipeline: Sendable {
     let evaluateInbox: BoundedChannel<TaskRun>
     let workers: LockedValue<[Task<Void, Never>]>
     let stages: (planner: StageWorkers, executor: StageWorkers, evaluator: StageWorkers)
+    /// Finished tasks waiting for the learner (one worker: memory has a single writer).
+    let learnInbox: BoundedChannel<FinishedTask>?
+    let learnerWorker: Task<Void, Never>?
 
     public init(configuration: PipelineConfiguration = PipelineConfiguration(), services: PipelineServices) {
         self.configuration = configuration
@@ -21,9 +24,17 @@ public final class Pipeline: Sendable {
         planInbox = BoundedChannel(capacity: configuration.channelCapacity)
         executeInbox = BoundedChannel(capacity: configuration.channelCapacity)
         evaluateInbox = BoundedChannel(capacity: configuration.channelCapacity)
-        let finisher = Finisher(gate: gate, events: services.events, files: services.workspace)
+        let learnInbox = services.memory.map { _ in BoundedChannel<FinishedTask>(capacity: configuration.maxInFlight) }
+        self.learnInbox = learnInbox
+        let finisher = Finisher(gate: gate, events: services.events, files: services.workspace, learner: learnInbox)
+        if let memory = services.memory, let learnInbox {
+            let learner = Learner(memory: memory, rubrics: services.rubrics, events: services.events)
+            learnerWorker = Task { await StageWorkers().drain(learnInbox) { await learner.process($0) } }
+        } else {
+            learnerWorker = nil
+        }
 
-        let planner = Planner(next: executeInbox, finisher: finisher, events: services.events)
+        let planner = Planner(next: executeInbox, finisher: finisher, events: services.events, memory: services.memory)
         let executor = Executor(next: evaluateInbox, finisher: finisher, services: services)
         let evaluator = Evaluator(refine: executeInbox, finisher: finisher, services: services)
         let stages = (planner: StageWorkers(), executor: StageWorkers(), evaluator: StageWorkers())
@@ -91,6 +102,9 @@ public final class Pipeline: Sendable {
         await executeInbox.finish()
         await evaluateInbox.finish()
         for task in workers.value { await task.value }
+        // Only now: every stage has finished sending to the learner.
+        await learnInbox?.finish()
+        await learnerWorker?.value
     }
 
     public func statistics() async -> PipelineStatistics {

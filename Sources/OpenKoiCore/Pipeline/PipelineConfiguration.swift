@@ -38,12 +38,14 @@ public struct PipelineServices: Sendable {
     public var identity: String
     /// Each model's tool-calling style, shared by the session's tasks.
     public var toolStyles: ToolStyleRegistry
+    /// Recall before planning and learning after the verdict; `nil`: the pipeline remembers nothing.
+    public var memory: (any TaskMemory)?
 
     public init(
         router: any ModelRouter, tools: any ToolBox = EmptyToolBox(), workspace: (any WorkspaceFiles)? = nil,
         rubrics: any RubricCatalog = FixedRubricCatalog(), objectiveCheck: (any ObjectiveCheck)? = nil,
         events: any EventSink = NullEventSink(), identity: String? = nil,
-        toolStyles: ToolStyleRegistry = ToolStyleRegistry()
+        toolStyles: ToolStyleRegistry = ToolStyleRegistry(), memory: (any TaskMemory)? = nil
     ) {
         self.router = router
         self.tools = tools
@@ -53,6 +55,7 @@ public struct PipelineServices: Sendable {
         self.events = events
         self.identity = identity ?? ExecutorPrompt.identity
         self.toolStyles = toolStyles
+        self.memory = memory
     }
 }
 

@@ -4,11 +4,13 @@ struct Planner: Sendable {
     let next: BoundedChannel<TaskRun>
     let finisher: Finisher
     let events: any EventSink
+    let memory: (any TaskMemory)?
 
-    init(next: BoundedChannel<TaskRun>, finisher: Finisher, events: any EventSink) {
+    init(next: BoundedChannel<TaskRun>, finisher: Finisher, events: any EventSink, memory: (any TaskMemory)? = nil) {
         self.next = next
         self.finisher = finisher
         self.events = events
+        self.memory = memory
     }
 
     /// A small local model's plan costs ~25 s of generation and ~150 prompt tokens on every later
@@ -20,6 +22,10 @@ struct Planner: Sendable {
     func process(_ incoming: TaskRun) async {
         var run = incoming
         let id = run.spec.id
+        if let memory {
+            run.recollection = await memory.recall(for: run.spec)
+            events.publish(TaskEvent(taskID: id, kind: .recalled(run.recollection)))
+        }
         if run.policy.maxIterations == 0 || run.isTrivial || Self.planCostsMoreThanItHelps(run.roles.planner) {
             run.plan = Plan(steps: [run.spec.description], skipped: true)
         } else {
@@ -27,10 +33,11 @@ struct Planner: Sendable {
             let step = self.step
             let spec = run.spec
             let planner = run.roles.planner
+            let memory = run.recollection.promptSection(budgetCharacters: Executor.memoryBudget(planner))
             let context = ModelCallContext(taskID: id, phase: .plan)
             switch await run.control.perform({
                 try await ModelCallContext.$current.withValue(context) {
-                    try await step.plan(task: spec, planner: planner)
+                    try await step.plan(task: spec, planner: planner, memory: memory)
                 }
             }) {
             case .success(let (plan, usage, answeredPricing)):

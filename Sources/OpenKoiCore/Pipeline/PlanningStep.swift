@@ -14,9 +14,13 @@ struct PlanningStep: Sendable {
     static let system = "You plan work for an AI agent. Reply with a single JSON object and nothing else."
 
     /// The plan, its tokens, and their price when a fallback model answered (`nil`: the planner's own).
-    func plan(task: TaskSpec, planner: ModelBinding) async throws -> (Plan, TokenUsage, ModelPricing?) {
+    /// - Parameter memory: what recall found (`Recollection.promptSection`), or "".
+    func plan(task: TaskSpec, planner: ModelBinding, memory: String = "") async throws -> (
+        Plan, TokenUsage, ModelPricing?
+    ) {
         let prompt = """
             Task: \(task.description)
+            \(memory)
 
             Give at most 6 short steps to do it and at most 5 checkable acceptance criteria, as
             {"steps": ["..."], "acceptance_criteria": ["..."]}

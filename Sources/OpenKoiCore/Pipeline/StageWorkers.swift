@@ -16,7 +16,7 @@ final class StageWorkers: Sendable {
     private let mostBusy = Atomic<Int>(0)
 
     /// One worker: takes runs from `inbox` until it is finished and drained.
-    func drain(_ inbox: BoundedChannel<TaskRun>, with process: @Sendable (TaskRun) async -> Void) async {
+    func drain<Item: Sendable>(_ inbox: BoundedChannel<Item>, with process: @Sendable (Item) async -> Void) async {
         workers.wrappingAdd(1, ordering: .relaxed)
         defer { workers.wrappingSubtract(1, ordering: .relaxed) }
         while let run = await inbox.receive() {

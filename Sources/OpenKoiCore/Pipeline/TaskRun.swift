@@ -22,6 +22,10 @@ struct TaskRun: Sendable {
     var checkpoints: [Int: [String: String?]] = [:]
     /// Progress already said that the judge is the executor's own model (said once, when it first judges).
     var toldJudgeIsExecutor = false
+    /// What recall found before planning (shown in the plan and execute prompts).
+    var recollection = Recollection.none
+    /// When the current iteration started and what the task had spent by then.
+    var iterationStart: (at: ContinuousClock.Instant, costUSD: Double)?
 
     init(spec: TaskSpec, roles: TaskRoles, slot: ResultSlot) {
         self.spec = spec
@@ -37,6 +41,17 @@ struct TaskRun: Sendable {
     }
 
     var policy: TaskPolicy { spec.policy }
+
+    /// Records a finished iteration with its cost and time since `iterationStart`.
+    mutating func append(_ record: IterationRecord) {
+        var stamped = record
+        if let start = iterationStart {
+            stamped.costUSD = max(0, meter.costUSD - start.costUSD)
+            let elapsed = start.at.duration(to: .now).components
+            stamped.durationMS = Int(elapsed.seconds * 1000 + elapsed.attoseconds / 1_000_000_000_000_000)
+        }
+        iterations.append(stamped)
+    }
     var nextIteration: Int { iterations.count + 1 }
 
     /// The workspace's changed files as they were after `iteration` (0: before the task).

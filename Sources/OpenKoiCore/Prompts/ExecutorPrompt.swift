@@ -10,11 +10,12 @@ enum ExecutorPrompt {
     /// - Parameter textTools: in the text style, offer the non-edit tools as JSON calls (only when
     ///   the first message does not already show every file: small models otherwise spend their
     ///   attempt re-reading what they were given).
+    ///   - memory: what recall found for the task (`Recollection.promptSection`), or "".
     ///   - examplePath: the file the edit-format example names (small models copy a placeholder
     ///     such as `path/to/file.py` literally, so it is a real file of the task).
     static func system(
         task: TaskSpec, plan: Plan, tools: [ToolDefinition], style: ToolCallStyle, identity: String,
-        protectsTests: Bool, textTools: Bool = true, examplePath: String = "app.py"
+        protectsTests: Bool, textTools: Bool = true, memory: String = "", examplePath: String = "app.py"
     ) -> String {
         var text = "# Identity\n\(identity)\n\n# Task\n\(task.description)\n"
         if !plan.skipped, !plan.steps.isEmpty {
@@ -25,6 +26,7 @@ enum ExecutorPrompt {
             text += "\n# Acceptance criteria\n"
             for criterion in plan.acceptanceCriteria { text += "- \(criterion)\n" }
         }
+        text += memory
         guard !tools.isEmpty else { return text }
         switch style {
         case .native:

@@ -64,6 +64,9 @@ public struct IterationRecord: Sendable, Hashable {
     public var decision: Decision
     /// The attempt acted through tools: its effect is not all in `output`.
     public var usedTools: Bool
+    /// What this iteration's calls cost and how long it took (stamped when it is recorded).
+    public var costUSD: Double = 0
+    public var durationMS: Int = 0
 
     public init(
         number: Int, output: String, verdict: Verdict?, usage: TokenUsage, decision: Decision, usedTools: Bool = false

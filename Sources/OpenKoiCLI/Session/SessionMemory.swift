@@ -1,0 +1,52 @@
+import OpenKoiCore
+import OpenKoiMemory
+import OpenKoiProviders
+import OpenKoiSkills
+
+/// An embedding API named by `[models] embedder` (`provider/model`), resolved through discovery on
+/// first use: a session that never recalls never probes for it.
+actor ProviderEmbedder: TextEmbedder {
+    nonisolated let modelID: String
+    let resolver: ProviderResolver
+    private var resolved: (provider: any TextEmbedding, model: String)?
+
+    init(spec: String, resolver: ProviderResolver) {
+        modelID = spec
+        self.resolver = resolver
+    }
+
+    func embed(_ texts: [String]) async throws -> [[Float]] {
+        guard !texts.isEmpty else { return [] }
+        if resolved == nil {
+            let found = try await resolver.resolve(model: modelID)
+            guard let provider = found.provider as? any TextEmbedding else {
+                throw CLIError("[models] embedder \(modelID): provider \(found.provider.id) has no embedding API")
+            }
+            resolved = (provider, found.model)
+        }
+        guard let resolved else { return [] }
+        return try await resolved.provider.embed(texts, model: resolved.model)
+    }
+}
+
+extension Session {
+    /// Long-term memory for this session's tasks, over `<data>/openkoi.db`.
+    /// - Parameter channel: `cli`, `batch` or `daemon`, recorded with each task.
+    func memory(channel: String, resolver: ProviderResolver) -> LongTermMemory {
+        let store = MemoryStore(path: paths.dbFile, decayRate: config.memory.learningDecayRate)
+        let embedder = self.embedder(resolver: resolver)
+        let catalog = EvaluatorCatalog()
+        return LongTermMemory(
+            store: store, embedder: embedder.embedder, session: SessionInfo(channel: channel),
+            embedderNote: embedder.note,
+            categorize: { catalog.rubric(forTask: $0).categories.first ?? "general" })
+    }
+
+    /// The configured embedding API, else none (keyword recall), with a note saying how to get one.
+    func embedder(resolver: ProviderResolver) -> (embedder: (any TextEmbedder)?, note: String?) {
+        if let spec = config.models.embedder, !spec.isEmpty {
+            return (ProviderEmbedder(spec: spec, resolver: resolver), nil)
+        }
+        return (nil, "no embedder (run scripts/embedder/install.sh, or set [models] embedder)")
+    }
+}

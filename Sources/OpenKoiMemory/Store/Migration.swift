@@ -1,0 +1,111 @@
+/// One step of the schema, applied once in its own transaction and recorded in `_migrations`.
+struct Migration: Sendable {
+    var version: Int
+    var name: String
+    var sql: String
+
+    /// Every migration, in order. v1 and v2 are the original tool's schema (reference §7.2), so its
+    /// databases open here and are upgraded in place; later versions are ours.
+    static let all: [Migration] = [
+        Migration(version: 1, name: "initial_schema", sql: initialSchema),
+        Migration(version: 2, name: "vector_search", sql: vectorSearch),
+        Migration(version: 3, name: "recorded_runs", sql: recordedRuns),
+        Migration(version: 4, name: "hybrid_recall", sql: hybridRecall),
+    ]
+
+    static var latest: Int { all.last?.version ?? 0 }
+
+    static let initialSchema = """
+        CREATE TABLE sessions (
+            id TEXT PRIMARY KEY, channel TEXT, model_provider TEXT, model_id TEXT,
+            created_at TEXT NOT NULL, updated_at TEXT NOT NULL,
+            total_tokens INTEGER DEFAULT 0, total_cost_usd REAL DEFAULT 0, transcript_path TEXT);
+        CREATE TABLE tasks (
+            id TEXT PRIMARY KEY, description TEXT NOT NULL, category TEXT,
+            session_id TEXT REFERENCES sessions(id), final_score REAL, iterations INTEGER, decision TEXT,
+            total_tokens INTEGER, total_cost_usd REAL, created_at TEXT NOT NULL, completed_at TEXT);
+        CREATE TABLE iteration_cycles (
+            id TEXT PRIMARY KEY, task_id TEXT NOT NULL REFERENCES tasks(id), iteration INTEGER NOT NULL,
+            score REAL, decision TEXT NOT NULL, input_tokens INTEGER, output_tokens INTEGER, duration_ms INTEGER,
+            created_at TEXT DEFAULT (datetime('now')), UNIQUE(task_id, iteration));
+        CREATE TABLE findings (
+            id TEXT PRIMARY KEY, cycle_id TEXT REFERENCES iteration_cycles(id), severity TEXT NOT NULL,
+            dimension TEXT NOT NULL, title TEXT NOT NULL, description TEXT, location TEXT, fix TEXT,
+            resolved_in TEXT REFERENCES iteration_cycles(id));
+        CREATE TABLE learnings (
+            id TEXT PRIMARY KEY, type TEXT NOT NULL, content TEXT NOT NULL, category TEXT,
+            confidence REAL NOT NULL, source_task TEXT REFERENCES tasks(id), reinforced INTEGER DEFAULT 0,
+            created_at TEXT DEFAULT (datetime('now')), last_used TEXT, expires_at TEXT);
+        CREATE TABLE skill_effectiveness (
+            skill_name TEXT NOT NULL, task_category TEXT NOT NULL, avg_score REAL, sample_count INTEGER,
+            last_used TEXT, PRIMARY KEY (skill_name, task_category));
+        CREATE TABLE memory_chunks (id TEXT PRIMARY KEY, source TEXT, text TEXT, created_at TEXT);
+        CREATE TABLE usage_events (
+            id TEXT PRIMARY KEY, event_type TEXT NOT NULL, channel TEXT, description TEXT, category TEXT,
+            skills_used TEXT, score REAL, timestamp TEXT NOT NULL, day TEXT NOT NULL, hour INTEGER,
+            day_of_week INTEGER);
+        CREATE TABLE usage_patterns (
+            id TEXT PRIMARY KEY, pattern_type TEXT NOT NULL, description TEXT NOT NULL, frequency TEXT,
+            trigger_json TEXT, confidence REAL NOT NULL, sample_count INTEGER NOT NULL, first_seen TEXT,
+            last_seen TEXT, proposed_skill TEXT, status TEXT DEFAULT 'detected');
+        CREATE INDEX idx_usage_events_day ON usage_events(day);
+        CREATE INDEX idx_learnings_type ON learnings(type);
+        CREATE INDEX idx_tasks_category ON tasks(category);
+        CREATE INDEX idx_tasks_session ON tasks(session_id);
+        CREATE INDEX idx_cycles_task ON iteration_cycles(task_id);
+        CREATE INDEX idx_findings_cycle ON findings(cycle_id);
+        """
+
+    static let vectorSearch = """
+        CREATE TABLE memory_embeddings (
+            chunk_id TEXT PRIMARY KEY REFERENCES memory_chunks(id) ON DELETE CASCADE,
+            embedding BLOB NOT NULL, dimensions INTEGER DEFAULT 1536,
+            model TEXT DEFAULT 'text-embedding-3-small', created_at TEXT DEFAULT (datetime('now')));
+        CREATE INDEX idx_embeddings_model ON memory_embeddings(model);
+        """
+
+    /// What a run leaves behind beyond the original's columns: the model and status of a task,
+    /// its answer, cost and time per iteration, and the finding identity used to tell resolved ones.
+    static let recordedRuns = """
+        ALTER TABLE tasks ADD COLUMN model TEXT;
+        ALTER TABLE tasks ADD COLUMN status TEXT;
+        ALTER TABLE tasks ADD COLUMN channel TEXT;
+        ALTER TABLE tasks ADD COLUMN output TEXT;
+        ALTER TABLE tasks ADD COLUMN error TEXT;
+        ALTER TABLE tasks ADD COLUMN best_iteration INTEGER;
+        ALTER TABLE tasks ADD COLUMN duration_ms INTEGER;
+        ALTER TABLE tasks ADD COLUMN input_tokens INTEGER;
+        ALTER TABLE tasks ADD COLUMN output_tokens INTEGER;
+        ALTER TABLE iteration_cycles ADD COLUMN cost_usd REAL;
+        ALTER TABLE iteration_cycles ADD COLUMN model TEXT;
+        CREATE INDEX idx_tasks_created ON tasks(created_at);
+        CREATE INDEX idx_findings_resolved ON findings(resolved_in);
+        """
+
+    /// Recall over one corpus: every learning and finished task is a chunk (`kind`, `ref_id` say
+    /// which), searchable by words (FTS5, BM25) and by meaning (memory_embeddings).
+    static let hybridRecall = """
+        ALTER TABLE memory_chunks ADD COLUMN kind TEXT;
+        ALTER TABLE memory_chunks ADD COLUMN ref_id TEXT;
+        CREATE INDEX idx_chunks_ref ON memory_chunks(kind, ref_id);
+        CREATE VIRTUAL TABLE memory_fts USING fts5(
+            chunk_id UNINDEXED, text, tokenize = "unicode61 remove_diacritics 2 tokenchars '_'");
+        INSERT INTO memory_fts(chunk_id, text) SELECT id, coalesce(text, '') FROM memory_chunks;
+        CREATE TRIGGER memory_chunks_fts_insert AFTER INSERT ON memory_chunks BEGIN
+            INSERT INTO memory_fts(chunk_id, text) VALUES (new.id, coalesce(new.text, ''));
+        END;
+        CREATE TRIGGER memory_chunks_fts_delete AFTER DELETE ON memory_chunks BEGIN
+            DELETE FROM memory_fts WHERE chunk_id = old.id;
+        END;
+        CREATE TRIGGER memory_chunks_fts_update AFTER UPDATE OF text ON memory_chunks BEGIN
+            UPDATE memory_fts SET text = coalesce(new.text, '') WHERE chunk_id = old.id;
+        END;
+        CREATE TRIGGER learnings_chunk_delete AFTER DELETE ON learnings BEGIN
+            DELETE FROM memory_chunks WHERE kind = 'learning' AND ref_id = old.id;
+        END;
+        INSERT OR IGNORE INTO memory_chunks(id, source, text, created_at, kind, ref_id)
+            SELECT 'learning:' || id, 'learning', content, created_at, 'learning', id FROM learnings;
+        INSERT OR IGNORE INTO memory_chunks(id, source, text, created_at, kind, ref_id)
+            SELECT 'task:' || id, 'task', description, created_at, 'task', id FROM tasks;
+        """
+}

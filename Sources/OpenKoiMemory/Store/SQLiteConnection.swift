@@ -1,0 +1,100 @@
+import CSQLite
+
+/// One SQLite connection. Not thread-safe: `MemoryStore` owns each one and serialises its use.
+///
+/// Opened with WAL (the CLI and a daemon read while the other writes), foreign keys on, and a
+/// busy timeout, so a second process waits for a writer instead of failing.
+final class SQLiteConnection {
+    let path: String
+    private var handle: OpaquePointer?
+
+    /// - Parameter busyTimeoutMS: how long a write waits for another process's transaction.
+    init(path: String, busyTimeoutMS: Int32 = 10_000) throws(StoreError) {
+        self.path = path
+        var db: OpaquePointer?
+        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
+        let result = sqlite3_open_v2(path, &db, flags, nil)
+        handle = db
+        guard result == SQLITE_OK else {
+            let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open"
+            sqlite3_close_v2(db)
+            handle = nil
+            throw StoreError(.sqlite, path: path, message: "cannot open the database: \(message)", code: result)
+        }
+        sqlite3_busy_timeout(db, busyTimeoutMS)
+        sqlite3_extended_result_codes(db, 1)
+        do throws(StoreError) {
+            // The first read of the file: a file that is not SQLite fails here.
+            try execute("PRAGMA foreign_keys = ON")
+            let mode = try scalarText("PRAGMA journal_mode = WAL")
+            if mode?.lowercased() != "wal" {
+                throw StoreError(
+                    .sqlite, path: path, message: "cannot switch the database to WAL (mode \(mode ?? "?"))")
+            }
+            try execute("PRAGMA synchronous = NORMAL")
+        } catch {
+            if error.code.map({ $0 & 0xff == SQLITE_NOTADB }) == true {
+                throw StoreError(
+                    .foreign, path: path,
+                    message:
+                        "not a SQLite database (is it another program's file?); move it aside and run `openkoi migrate`",
+                    code: error.code)
+            }
+            throw error
+        }
+    }
+
+    deinit { sqlite3_close_v2(handle) }
+
+    /// Runs statements without results (several, separated by `;`).
+    func execute(_ sql: String) throws(StoreError) {
+        var message: UnsafeMutablePointer<CChar>?
+        let result = sqlite3_exec(handle, sql, nil, nil, &message)
+        guard result == SQLITE_OK else {
+            let text = message.map { String(cString: $0) } ?? lastError
+            sqlite3_free(message)
+            throw StoreError(.sqlite, path: path, message: text, code: result)
+        }
+    }
+
+    func prepare(_ sql: String) throws(StoreError) -> Statement {
+        var statement: OpaquePointer?
+        let result = sqlite3_prepare_v2(handle, sql, -1, &statement, nil)
+        guard result == SQLITE_OK, let statement else {
+            throw StoreError(.sqlite, path: path, message: "\(lastError) (in: \(sql.prefix(80)))", code: result)
+        }
+        return Statement(statement, connection: self)
+    }
+
+    /// Runs `body` in one transaction: committed if it returns, rolled back if it throws.
+    /// `BEGIN IMMEDIATE` takes the write lock up front, so two writers queue on the busy timeout
+    /// instead of one failing with SQLITE_BUSY at its first write.
+    func transaction<T>(_ body: () throws(StoreError) -> T) throws(StoreError) -> T {
+        try execute("BEGIN IMMEDIATE")
+        do throws(StoreError) {
+            let value = try body()
+            try execute("COMMIT")
+            return value
+        } catch {
+            try? execute("ROLLBACK")
+            throw error
+        }
+    }
+
+    func scalarText(_ sql: String) throws(StoreError) -> String? {
+        let statement = try prepare(sql)
+        return try statement.step() ? statement.text(0) : nil
+    }
+
+    func scalarInt(_ sql: String, _ values: [SQLValue] = []) throws(StoreError) -> Int64? {
+        let statement = try prepare(sql)
+        try statement.bind(values)
+        return try statement.step() ? statement.optionalInt(0) : nil
+    }
+
+    var changes: Int { Int(sqlite3_changes(handle)) }
+
+    var lastError: String { handle.map { String(cString: sqlite3_errmsg($0)) } ?? "database closed" }
+
+    func error(_ code: Int32) -> StoreError { StoreError(.sqlite, path: path, message: lastError, code: code) }
+}
