@@ -42,7 +42,10 @@ struct OpenKoi: ParsableCommand {
               7 tool loop   130 cancelled
             """,
         version: "openkoi \(OpenKoiCommand.version)",
-        subcommands: [Run.self, Batch.self, Models.self, Connect.self, Disconnect.self, Doctor.self, Init.self],
+        subcommands: [
+            Run.self, Batch.self, Models.self, Connect.self, Disconnect.self, Doctor.self, Init.self, Setup.self,
+            Status.self, Migrate.self, Export.self,
+        ],
         defaultSubcommand: Run.self)
 }
 

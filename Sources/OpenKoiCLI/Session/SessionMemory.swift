@@ -50,3 +50,11 @@ extension Session {
         return (nil, "no embedder (run scripts/embedder/install.sh, or set [models] embedder)")
     }
 }
+
+extension Session {
+    /// The embedder as `status` names it.
+    var embedderDescription: String {
+        if let spec = config.models.embedder, !spec.isEmpty { return spec }
+        return "none: recall by keywords only (run scripts/embedder/install.sh, or set [models] embedder)"
+    }
+}
