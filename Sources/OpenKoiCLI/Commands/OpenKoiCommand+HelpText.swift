@@ -38,6 +38,8 @@ extension OpenKoiCommand {
           doctor                  Check providers, credentials, MCP commands, the
                                   sandbox and file permissions.
           init                    Create OpenKoi's directories and show what is set up.
+          skills                  List skills and evaluators with their source,
+                                  eligibility and effectiveness.
 
           See 'openkoi help <subcommand>' for detailed help.
         """
