@@ -1,5 +1,7 @@
+import FoundationEssentials
 import ArgumentParser
 import OpenKoiCore
+import OpenKoiMemory
 import OpenKoiSkills
 
 #if canImport(Glibc)
@@ -43,7 +45,30 @@ struct Skills: ParsableCommand {
 
     /// Per skill, per category: how it scored on past tasks. Empty until the usage store is wired in;
     /// the column then prints "—".
-    static func effectiveness(_ session: Session) -> [String: [String: SkillEffectiveness]] { [:] }
+    /// From the memory database's `skill_effectiveness` (none when it has not been created yet).
+    static func effectiveness(_ session: Session) -> [String: [String: SkillEffectiveness]] {
+        let path = session.paths.dbFile
+        guard FileManager.default.fileExists(atPath: path) else { return [:] }
+        let store = MemoryStore(path: path)
+        let rows = BlockingRunner.run { () -> Result<[String: [String: SkillEffectiveness]], StoreError> in
+            do {
+                return .success(
+                    try await store.skillEffectiveness().mapValues { categories in
+                        categories.mapValues { SkillEffectiveness(avgScore: $0.avgScore, samples: $0.samples) }
+                    })
+            } catch let error as StoreError {
+                return .failure(error)
+            } catch {
+                return .failure(StoreError(.sqlite, path: path, message: "\(error)"))
+            }
+        }
+        switch rows {
+        case .success(let value): return value
+        case .failure(let error):
+            session.console.warning("skill effectiveness not shown: \(error)")
+            return [:]
+        }
+    }
 }
 
 /// The rows `openkoi skills` prints: by name, the entry in effect first, then what it shadows.

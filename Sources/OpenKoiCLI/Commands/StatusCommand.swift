@@ -27,7 +27,10 @@ struct Status: ParsableCommand {
         text += "Config: " + (files.fileExists(atPath: paths.configFile) ? paths.configFile : "(using defaults)") + "\n"
         let hasDB = files.fileExists(atPath: paths.dbFile)
         text += "Database: \(paths.dbFile) " + (hasDB ? "(\(Self.size(of: paths.dbFile)))" : "(not created yet)") + "\n"
-        text += "Soul: " + (files.fileExists(atPath: paths.soulFile) ? "custom (\(paths.soulFile))" : "default") + "\n"
+        switch Soul.load(workspace: session.workspace, paths: paths).source {
+        case .workspace(let path), .user(let path): text += "Soul: custom (\(path))\n"
+        case .bundled: text += "Soul: default\n"
+        }
         let models = session.config.models
         text += "Models:\n"
         text += "  executor:  \(models.executor ?? "auto (discovered)")\n"
@@ -82,7 +85,9 @@ struct Status: ParsableCommand {
         let vectors = summary.embeddings.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
         text += "  vectors: " + (vectors.isEmpty ? "none" : vectors.joined(separator: ", ")) + "\n"
         guard costs else { return text }
-        for (title, grouping) in [("Costs by model", "model"), ("Costs by day (UTC)", "day"), ("Costs by phase", "phase")] {
+        for (title, grouping) in [
+            ("Costs by model", "model"), ("Costs by day (UTC)", "day"), ("Costs by phase", "phase"),
+        ] {
             text += "\(title):\n"
             let lines = try await store.costs(by: grouping)
             if lines.isEmpty { text += "  (none)\n" }

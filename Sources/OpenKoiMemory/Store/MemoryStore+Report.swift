@@ -46,7 +46,8 @@ extension MemoryStore {
         summary.tasks = Int(try db.scalarInt("SELECT count(*) FROM tasks") ?? 0)
         summary.completed = Int(
             try db.scalarInt(
-                "SELECT count(*) FROM tasks WHERE status IN ('accepted', 'accepted_best') OR (status IS NULL AND completed_at IS NOT NULL)")
+                "SELECT count(*) FROM tasks WHERE status IN ('accepted', 'accepted_best') OR (status IS NULL AND completed_at IS NOT NULL)"
+            )
                 ?? 0)
         summary.learnings = Int(try db.scalarInt("SELECT count(*) FROM learnings") ?? 0)
         summary.sessions = Int(try db.scalarInt("SELECT count(*) FROM sessions") ?? 0)
@@ -135,4 +136,16 @@ public enum ExportTable: String, Sendable, CaseIterable {
 
     /// The name users type (`patterns`, not the table's `usage_patterns`).
     public var target: String { self == .patterns ? "patterns" : rawValue }
+}
+
+extension MemoryStore {
+    /// `skill_effectiveness` as skill → category → (average final score, tasks).
+    public func skillEffectiveness() throws(StoreError) -> [String: [String: (avgScore: Double, samples: Int)]] {
+        let rows = try db().prepare(
+            "SELECT skill_name, task_category, coalesce(avg_score, 0), coalesce(sample_count, 0) FROM skill_effectiveness"
+        ).rows { ($0.text(0), $0.text(1), $0.double(2), Int($0.int(3))) }
+        var out: [String: [String: (avgScore: Double, samples: Int)]] = [:]
+        for (skill, category, average, samples) in rows { out[skill, default: [:]][category] = (average, samples) }
+        return out
+    }
 }
