@@ -23,7 +23,8 @@ struct Export: ParsableCommand {
 
     func validate() throws {
         guard Self.targets.contains(target) else {
-            throw ValidationError("unknown export target '\(target)'; choose one of: \(Self.targets.joined(separator: ", "))")
+            throw ValidationError(
+                "unknown export target '\(target)'; choose one of: \(Self.targets.joined(separator: ", "))")
         }
     }
 

@@ -55,13 +55,14 @@ enum ExportDocument {
             let header = list.first?.columns.map(\.name) ?? []
             text += header.map(field).joined(separator: ",") + "\n"
             for row in list {
-                text += row.columns.map { column -> String in
-                    switch column.value {
-                    case .null: return ""
-                    case .string(let s): return field(s)
-                    default: return field(column.value.jsonString)
-                    }
-                }.joined(separator: ",") + "\n"
+                text +=
+                    row.columns.map { column -> String in
+                        switch column.value {
+                        case .null: return ""
+                        case .string(let s): return field(s)
+                        default: return field(column.value.jsonString)
+                        }
+                    }.joined(separator: ",") + "\n"
             }
         }
         return text
