@@ -1,4 +1,5 @@
 import FoundationEssentials
+import OpenKoiCore
 import Testing
 
 @testable import OpenKoiMemory
@@ -13,5 +14,52 @@ struct MigrationTests {
         let second = try await MemoryStore(path: dir.path + "/openkoi.db").migrate()
         #expect(second.applied.isEmpty)
         #expect(second.all == first.all)
+    }
+}
+
+struct MigrationUpgradeTests {
+    /// A database left at each earlier version (v1 and v2 are the original tool's) upgrades in place,
+    /// keeping its rows, and what it held becomes recallable.
+    @Test func everyEarlierVersionUpgradesKeepingItsRows() async throws {
+        for version in 1..<Migration.latest {
+            let dir = try TemporaryDirectory()
+            let path = dir.path + "/openkoi.db"
+            do {
+                let db = try SQLiteConnection(path: path)
+                try Migrator.migrate(db, migrations: Array(Migration.all.prefix(version)))
+                try db.execute(
+                    """
+                    INSERT INTO tasks(id, description, created_at) VALUES ('old-task', 'Tune the nginx_upstream timeouts', '2026-01-05T10:00:00Z');
+                    INSERT INTO learnings(id, type, content, confidence, created_at)
+                        VALUES ('old-lesson', 'heuristic', 'Raise nginx_upstream keepalive before the timeout', 0.8, '2026-01-05T10:00:00Z');
+                    """)
+            }
+            let store = MemoryStore(path: path, decayRate: 0)
+            let migrated = try await store.migrate()
+            #expect(migrated.applied.map(\.version) == Array((version + 1)...Migration.latest), "from v\(version)")
+            let memory = LongTermMemory(store: store, embedder: nil, session: SessionInfo(channel: "cli"))
+            let recalled = await memory.recall(for: TaskSpec(description: "nginx_upstream returns 504"))
+            #expect(recalled.lessons.map(\.id) == ["old-lesson"], "from v\(version)")
+            #expect(recalled.similarTasks.map(\.id) == ["old-task"], "from v\(version)")
+        }
+    }
+
+    @Test func aDamagedDatabaseIsAnErrorNamingTheFile() async throws {
+        let dir = try TemporaryDirectory()
+        let path = dir.path + "/openkoi.db"
+        _ = try await MemoryStore(path: path).migrate()
+        // Overwrite everything after the 100-byte header: the schema pages are garbage now.
+        var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
+        for index in 100..<bytes.count { bytes[index] = UInt8(truncatingIfNeeded: index &* 31) }
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        try? FileManager.default.removeItem(atPath: path + "-wal")
+        try? FileManager.default.removeItem(atPath: path + "-shm")
+        do {
+            _ = try await MemoryStore(path: path).summary()
+            Issue.record("a damaged database must not open")
+        } catch {
+            #expect(error.path == path)
+            #expect(error.description.hasPrefix(path + ": "))
+        }
     }
 }

@@ -4,6 +4,12 @@ import OpenKoiCore
 import OpenKoiMemory
 import OpenKoiSkills
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// `openkoi status [--costs] [--verbose]`: what OpenKoi has and knows — paths, models per role,
 /// skills, the embedder, and what the database holds. Reads files only: no network, no discovery.
 struct Status: ParsableCommand {
@@ -38,10 +44,12 @@ struct Status: ParsableCommand {
         text += "  planner:   \(models.planner ?? "the executor's")\n"
         text += "  small:     \(models.smallModel ?? "auto (the provider's small model)")\n"
         text += "  embedder:  \(session.embedderDescription)\n"
-        text += "Skills: bundled \(BundledSkills.all.count)"
-        for folder in ["managed", "user", "proposed"] {
-            text += ", \(folder) \(Self.entries(in: paths.skillsDir + "/" + folder))"
+        let library = SkillLibrary.load(paths: paths, workspace: session.workspace, environment: session.environment)
+        let counts = SkillSource.allCases.map { source in
+            "\(source.rawValue) \(library.entries.filter { $0.source == source }.count)"
         }
+        text += "Skills: " + counts.joined(separator: ", ")
+        if !library.warnings.isEmpty { text += " (\(library.warnings.count) unreadable: see openkoi skills)" }
         text += "\n"
         if verbose {
             text += "Config dir: \(paths.configDir)\nData dir: \(paths.dataDir)\nState dir: \(paths.stateDir)\n"
@@ -102,14 +110,15 @@ struct Status: ParsableCommand {
         return text
     }
 
+    /// The database with its write-ahead log (recent writes live there until a checkpoint).
     static func size(of path: String) -> String {
-        let bytes = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        var bytes = 0
+        for file in [path, path + "-wal"] {
+            var info = stat()
+            if stat(file, &info) == 0 { bytes += Int(info.st_size) }
+        }
         return bytes >= 1_048_576
             ? NumberText.fixed(Double(bytes) / 1_048_576, decimals: 1) + " MB"
             : NumberText.fixed(Double(bytes) / 1024, decimals: 0) + " KB"
-    }
-
-    static func entries(in directory: String) -> Int {
-        ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter { !$0.hasPrefix(".") }.count
     }
 }
