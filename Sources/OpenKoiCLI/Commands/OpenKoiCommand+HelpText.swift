@@ -38,6 +38,8 @@ extension OpenKoiCommand {
           doctor                  Check providers, credentials, MCP commands, the
                                   sandbox and file permissions.
           init                    Create OpenKoi's directories and show what is set up.
+          learn                   Review the patterns mined from your tasks and the
+                                  skills proposed for them.
 
           See 'openkoi help <subcommand>' for detailed help.
         """

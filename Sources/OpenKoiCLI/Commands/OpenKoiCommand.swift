@@ -42,7 +42,9 @@ struct OpenKoi: ParsableCommand {
               7 tool loop   130 cancelled
             """,
         version: "openkoi \(OpenKoiCommand.version)",
-        subcommands: [Run.self, Batch.self, Models.self, Connect.self, Disconnect.self, Doctor.self, Init.self],
+        subcommands: [
+            Run.self, Batch.self, Models.self, Connect.self, Disconnect.self, Doctor.self, Init.self, Learn.self,
+        ],
         defaultSubcommand: Run.self)
 }
 
