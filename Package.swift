@@ -17,15 +17,17 @@ let package = Package(
         .library(name: "OpenKoiTesting", targets: ["OpenKoiTesting"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
     ],
     targets: [
         // libcurl is dlopen()ed on first HTTP use: linking it costs every start 4–8 ms (DESIGN.md §4).
         .target(name: "CCurlShim", path: "Sources/CCurlShim"),
-        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
-                       providers: [.apt(["libsqlite3-dev"])]),
-        .systemLibrary(name: "CYAML", path: "Sources/CYAML", pkgConfig: "yaml-0.1",
-                       providers: [.apt(["libyaml-dev"])]),
+        .systemLibrary(
+            name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(
+            name: "CYAML", path: "Sources/CYAML", pkgConfig: "yaml-0.1",
+            providers: [.apt(["libyaml-dev"])]),
 
         .target(name: "OpenKoiCore", swiftSettings: strictSwift),
         .target(name: "OpenKoiProviders", dependencies: ["OpenKoiCore", "CCurlShim"], swiftSettings: strictSwift),
@@ -48,14 +50,18 @@ let package = Package(
         .executableTarget(name: "SkillEmbedder", path: "Sources/SkillEmbedder"),
         .plugin(name: "EmbedSkills", capability: .buildTool(), dependencies: ["SkillEmbedder"]),
 
-        .testTarget(name: "OpenKoiCoreTests", dependencies: ["OpenKoiCore", "OpenKoiTesting"], swiftSettings: strictSwift),
         .testTarget(
-            name: "OpenKoiProvidersTests", dependencies: ["OpenKoiProviders", "OpenKoiTesting"], swiftSettings: strictSwift),
-        .testTarget(name: "OpenKoiToolsTests", dependencies: ["OpenKoiTools", "OpenKoiTesting"], swiftSettings: strictSwift),
+            name: "OpenKoiCoreTests", dependencies: ["OpenKoiCore", "OpenKoiTesting"], swiftSettings: strictSwift),
+        .testTarget(
+            name: "OpenKoiProvidersTests", dependencies: ["OpenKoiProviders", "OpenKoiTesting"],
+            swiftSettings: strictSwift),
+        .testTarget(
+            name: "OpenKoiToolsTests", dependencies: ["OpenKoiTools", "OpenKoiTesting"], swiftSettings: strictSwift),
         .testTarget(
             name: "OpenKoiMemoryTests", dependencies: ["OpenKoiMemory", "OpenKoiTesting"], swiftSettings: strictSwift),
         .testTarget(name: "OpenKoiSkillsTests", dependencies: ["OpenKoiSkills"], swiftSettings: strictSwift),
         .testTarget(
-            name: "OpenKoiCLITests", dependencies: ["OpenKoiCLI", "OpenKoiTools", "OpenKoiTesting"], swiftSettings: strictSwift),
+            name: "OpenKoiCLITests", dependencies: ["OpenKoiCLI", "OpenKoiTools", "OpenKoiTesting"],
+            swiftSettings: strictSwift),
     ]
 )

@@ -1,5 +1,5 @@
-// Build-time tool for the EmbedSkills plugin: writes every bundled SKILL.md as a Swift string literal,
-// so the shipped binary carries its skills without resource files.
+// Build-time tool for the EmbedSkills plugin: writes every bundled Markdown file (the SKILL.md files
+// and the default SOUL.md) as a Swift string literal, so the binary carries them without resource files.
 // Usage: SkillEmbedder <output.swift> <skills-root> <file>...
 import Foundation
 

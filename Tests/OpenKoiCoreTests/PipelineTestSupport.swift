@@ -10,6 +10,7 @@ struct PipelineHarness {
     var pricing = ModelPricing.free
     var tools: any ToolBox = EmptyToolBox()
     var styles = ToolStyleRegistry()
+    var memory: (any TaskMemory)?
     var configuration = PipelineConfiguration(
         planners: 1, executors: 1, evaluators: 1, maxInFlight: 4, channelCapacity: 2)
 
@@ -32,7 +33,8 @@ struct PipelineHarness {
         let events = bus.subscribe()
         let pipeline = Pipeline(
             configuration: configuration,
-            services: PipelineServices(router: FixedModelRouter(roles), tools: tools, events: bus, toolStyles: styles))
+            services: PipelineServices(
+                router: FixedModelRouter(roles), tools: tools, events: bus, toolStyles: styles, memory: memory))
         let result = await pipeline.submit(spec)
         await pipeline.shutdown()
         bus.finish()

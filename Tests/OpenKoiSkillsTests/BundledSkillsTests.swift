@@ -4,13 +4,22 @@ import Testing
 @testable import OpenKoiSkills
 
 struct BundledSkillsTests {
-    @Test func everyBundledSkillParses() throws {
-        #expect(BundledSkillSources.files.count >= 6)
-        for file in BundledSkillSources.files {
-            let directory = String(file.path.split(separator: "/").dropLast().last ?? "")
-            _ = try SkillParser.parse(file.text, source: file.path, defaultName: directory)
-        }
-        #expect(BundledSkills.all.count == BundledSkillSources.files.count)
+    @Test func everyBundledSkillParsesAndTheSoulIsEmbedded() throws {
+        let paths = BundledSkillSources.files.map(\.path)
+        #expect(
+            paths == [
+                "evaluators/api-design/SKILL.md", "evaluators/code-review/SKILL.md", "evaluators/general/SKILL.md",
+                "evaluators/prose-quality/SKILL.md", "evaluators/sql-safety/SKILL.md",
+                "evaluators/test-quality/SKILL.md", "soul/SOUL.md", "tasks/self-iterate/SKILL.md",
+            ])
+        #expect(BundledSkills.warnings.isEmpty, "\(BundledSkills.warnings)")
+        #expect(BundledSkills.all.count == 7)
+        #expect(
+            BundledSkills.evaluators.map(\.name).sorted() == [
+                "api-design", "code-review", "general", "prose-quality", "sql-safety", "test-quality",
+            ])
+        #expect(BundledSkills.soul.hasPrefix("# Soul\n"))
+        #expect(BundledSkills.soul.contains("Evidence over confidence"))
     }
 
     @Test func generalAndCodeReviewHaveTheReferenceWeights() throws {
@@ -21,55 +30,23 @@ struct BundledSkillsTests {
         #expect(code.dimensions.map(\.name) == ["correctness", "safety", "style", "completeness"])
         #expect(code.dimensions.map(\.weight) == [0.40, 0.25, 0.15, 0.20])
         #expect(code.categories == ["code", "refactor", "bugfix"])
-    }
-
-    @Test func catalogPicksCodeReviewForCodeTasks() {
-        let catalog = EvaluatorCatalog()
-        #expect(catalog.rubric(forTask: "Fix the crash in src/api.py when the body is empty").name == "code-review")
-        #expect(catalog.rubric(forTask: "What is the capital of France?").name == "general")
-        #expect(catalog.rubric(forTask: "Write a migration that adds an index to the users table").name == "sql-safety")
-    }
-}
-
-struct SkillParserTests {
-    @Test func malformedFrontmatterNamesFileAndLine() {
-        let text =
-            "---\nname: x\nkind: evaluator\nmetadata:\n  dimensions:\n    - name: a\n      weight: lots\n---\nbody"
-        #expect {
-            try SkillParser.parse(text, source: "skills/x/SKILL.md", defaultName: "x")
-        } throws: { error in
-            let message = String(describing: error)
-            return message.hasPrefix("skills/x/SKILL.md:") && message.contains("weight")
+        for evaluator in BundledSkills.evaluators {
+            let total = evaluator.dimensions.reduce(0) { $0 + $1.weight }
+            #expect(abs(total - 1) < 1e-9, "\(evaluator.name) weights sum to \(total)")
+            #expect(evaluator.body.contains("## Severity guide"), "\(evaluator.name)")
         }
     }
 
-    @Test func missingOpeningDelimiterIsAnError() {
-        #expect(throws: SkillParseError.self) {
-            try SkillParser.parse("name: x\n", source: "s", defaultName: "x")
-        }
-    }
-
-    /// Broken frontmatter is an error naming the file and line, never a crash or a silently empty skill.
-    @Test(arguments: [
-        ("---\n: : :\n---\n", "junk:2: did not find expected key"),
-        ("---\n[unclosed\n---\n", "junk:3: did not find expected ',' or ']'"),
-        ("---\n\t- a\n---", "junk:2: found character that cannot start any token"),
-        ("---\nname: [a, {b: }\n---", "junk:3: did not find expected ',' or ']'"),
-        ("---", "junk:1: frontmatter is not closed by a '---' line"),
-    ])
-    func invalidYAMLIsAnErrorNamingTheLine(junk: String, message: String) {
-        #expect(throws: SkillParseError.self) { try SkillParser.parse(junk, source: "junk", defaultName: "j") }
-        do {
-            _ = try SkillParser.parse(junk, source: "junk", defaultName: "j")
-        } catch {
-            #expect("\(error)" == message)
-        }
-    }
-
-    @Test func taskSkillDefaultsNameFromDirectory() throws {
-        let skill = try SkillParser.parse("---\ndescription: hi\n---\n# Body\n", source: "s", defaultName: "my-skill")
-        #expect(skill.name == "my-skill")
+    @Test func selfIterateIsAnInternalTaskSkillAboutThisSwiftCodeBase() throws {
+        let skill = try #require(BundledSkills.all.first { $0.name == "self-iterate" })
         #expect(skill.kind == .task)
-        #expect(skill.body == "# Body")
+        #expect(skill.isInternal)
+        #expect(skill.categories == ["self-improvement", "swift", "code", "refactor"])
+        #expect(skill.source == "bundled:tasks/self-iterate/SKILL.md")
+        for section in ["## Where things live", "## Invariants", "## Change protocol", "## Checklist before done"] {
+            #expect(skill.body.contains(section), "missing \(section)")
+        }
+        #expect(skill.body.contains("OpenKoiCore") && skill.body.contains("SwiftPM"))
+        #expect(!skill.body.lowercased().contains("cargo"), "self-iterate still talks about the Rust original")
     }
 }

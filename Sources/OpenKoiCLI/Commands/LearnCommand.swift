@@ -129,7 +129,7 @@ extension SkillReview {
 extension BlockingRunner {
     /// Runs throwing work; an `ExitCode` it throws (a reported error) becomes the exit status.
     static func runThrowing(_ work: @escaping @Sendable () async throws -> Void) throws {
-        let code = run {
+        let code: Int32 = run {
             do {
                 try await work()
                 return 0

@@ -30,7 +30,7 @@ struct Models: ParsableCommand {
             throw reportedError(
                 "unknown provider '\(only)'. Known providers: \(resolver.knownProviderIDs.joined(separator: ", "))")
         }
-        let code = BlockingRunner.run {
+        let code: Int32 = BlockingRunner.run {
             let statuses = await ProviderInventory.gather(resolver, only: only, refresh: refresh)
             if statuses.isEmpty {
                 session.console.error(

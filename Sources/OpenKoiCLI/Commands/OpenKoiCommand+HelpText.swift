@@ -38,6 +38,15 @@ extension OpenKoiCommand {
           doctor                  Check providers, credentials, MCP commands, the
                                   sandbox and file permissions.
           init                    Create OpenKoi's directories and show what is set up.
+          skills                  List skills and evaluators with their source,
+                                  eligibility and effectiveness.
+          setup                   Set OpenKoi up (init + doctor), or with --migrate
+                                  only migrate the database.
+          status                  Show the set-up, models per role, skills, memory and
+                                  activity (--costs: spend).
+          migrate                 Apply pending database migrations (--status: only
+                                  show them).
+          export                  Export learnings, sessions, patterns or tasks.
           learn                   Review the patterns mined from your tasks and the
                                   skills proposed for them.
 

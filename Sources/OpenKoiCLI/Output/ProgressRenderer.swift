@@ -97,7 +97,7 @@ struct ProgressRenderer: Sendable {
             let method = recollection.method.isEmpty ? "" : " [\(recollection.method)]"
             lines.append("[recall] " + parts.joined(separator: ", ") + method)
             for item in recollection.lessons {
-                lines.append("         - \(item.lesson.kind.rawValue): \(Self.clip(item.lesson.content, 110))")
+                lines.append("         - \(item.lesson.kind.rawValue): \(Self.clip(item.lesson.content, 240))")
             }
             for task in recollection.similarTasks {
                 let score = task.score.map { NumberText.fixed($0, decimals: 2) } ?? "n/a"

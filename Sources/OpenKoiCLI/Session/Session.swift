@@ -83,12 +83,29 @@ struct Session {
             workspace: workspace, configuredCommand: config.evaluation.testCommand,
             timeout: config.evaluation.testTimeoutSeconds, enabled: config.evaluation.runTests, policy: commands,
             sandbox: sandbox)
+        let library = skillLibrary()
+        let catalog = EvaluatorCatalog(library: library, workspaceFiles: topLevelFiles())
+        let soul = Soul.load(workspace: workspace, paths: paths)
+        for warning in soul.warnings { console.warning(warning) }
         return PipelineServices(
             router: router, tools: tools, workspace: WorkspaceFileStore(workspace: workspace),
-            rubrics: EvaluatorCatalog(),
+            rubrics: catalog,
             objectiveCheck: WorkspaceCheck(workspace: workspace, tests: tests), events: events,
+            identity: soul.text, identityIsDefault: soul.source == .bundled,
             toolStyles: ToolStyleRegistry(configured: toolCallStyles()),
-            memory: memory(channel: channel, resolver: resolver))
+            memory: memory(channel: channel, resolver: resolver, library: library, catalog: catalog))
+    }
+
+    /// Skills from every source, higher precedence replacing lower; a malformed SKILL.md is named and skipped.
+    func skillLibrary() -> SkillLibrary {
+        let library = SkillLibrary.load(paths: paths, workspace: workspace, environment: environment)
+        for warning in library.warnings { console.warning("skipped \(warning.description)") }
+        return library
+    }
+
+    /// The workspace's top-level names: evidence for the task's category ("make it faster" among .py files is code).
+    func topLevelFiles() -> [String] {
+        Array(((try? FileManager.default.contentsOfDirectory(atPath: workspace)) ?? []).sorted().prefix(200))
     }
 
     /// Discovery over this machine's credentials, the config's `[providers.*]` tables and the model cache.

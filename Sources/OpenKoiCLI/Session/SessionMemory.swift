@@ -30,16 +30,21 @@ actor ProviderEmbedder: TextEmbedder {
 }
 
 extension Session {
-    /// Long-term memory for this session's tasks, over `<data>/openkoi.db`.
+    /// Long-term memory for this session's tasks, over `<data>/openkoi.db`, with the skills chosen
+    /// per task from `library`.
     /// - Parameter channel: `cli`, `batch` or `daemon`, recorded with each task.
-    func memory(channel: String, resolver: ProviderResolver) -> LongTermMemory {
+    func memory(channel: String, resolver: ProviderResolver, library: SkillLibrary, catalog: EvaluatorCatalog)
+        -> SkilledMemory
+    {
         let store = MemoryStore(path: paths.dbFile, decayRate: config.memory.learningDecayRate)
         let embedder = self.embedder(resolver: resolver)
-        let catalog = EvaluatorCatalog()
-        return LongTermMemory(
+        let memory = LongTermMemory(
             store: store, embedder: embedder.embedder, session: SessionInfo(channel: channel),
-            embedderNote: embedder.note,
-            categorize: { catalog.rubric(forTask: $0).categories.first ?? "general" })
+            embedderNote: embedder.note, categorize: { catalog.category(forTask: $0) })
+        let taskSkills = library.skills.filter { $0.kind == .task }
+        return SkilledMemory(
+            memory: memory, library: library, catalog: catalog,
+            descriptions: embedder.embedder.map { SkillDescriptionVectors(embedder: $0, skills: taskSkills) })
     }
 
     /// The configured embedding API, else none (keyword recall), with a note saying how to get one.
@@ -48,5 +53,13 @@ extension Session {
             return (ProviderEmbedder(spec: spec, resolver: resolver), nil)
         }
         return (nil, "no embedder (run scripts/embedder/install.sh, or set [models] embedder)")
+    }
+}
+
+extension Session {
+    /// The embedder as `status` names it.
+    var embedderDescription: String {
+        if let spec = config.models.embedder, !spec.isEmpty { return spec }
+        return "none: recall by keywords only (run scripts/embedder/install.sh, or set [models] embedder)"
     }
 }

@@ -4,12 +4,12 @@ import OpenKoiCore
 /// Runs async work from the synchronous `main` (an async `@main` costs a static binary ~45 ms per
 /// subcommand, DESIGN.md §4) and turns the first interrupt into cancellation of that work.
 enum BlockingRunner {
-    static func run(_ work: @escaping @Sendable () async -> Int32) -> Int32 {
-        let result = LockedValue<Int32>(1)
+    static func run<Value: Sendable>(_ work: @escaping @Sendable () async -> Value) -> Value {
+        let result = LockedValue<Value?>(nil)
         let done = DispatchSemaphore(value: 0)
         let task = Task.detached {
-            let code = await work()
-            result.withLock { $0 = code }
+            let value = await work()
+            result.withLock { $0 = value }
             done.signal()
         }
         // SIGINT (Ctrl-C), SIGTERM (CI timeouts, `kill`) and SIGHUP (closed terminal) all cancel the work,
@@ -36,7 +36,8 @@ enum BlockingRunner {
         }
         done.wait()
         for source in sources { source.cancel() }
-        return result.value
+        guard let value = result.value else { preconditionFailure("the work signalled without a value") }
+        return value
     }
 }
 

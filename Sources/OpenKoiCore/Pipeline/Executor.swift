@@ -40,7 +40,8 @@ struct Executor: Sendable {
         let shownInFull =
             run.snapshot.map { !$0.isEmpty && $0.unlisted == 0 && $0.contents.count == $0.files.count } ?? false
         let system = ExecutorPrompt.system(
-            task: run.spec, plan: run.plan, tools: tools.definitions, style: style, identity: services.identity,
+            task: run.spec, plan: run.plan, tools: tools.definitions, style: style,
+            identity: binding.isSmallLocal && services.identityIsDefault ? ExecutorPrompt.identity : services.identity,
             protectsTests: protectsTests, textTools: !shownInFull,
             memory: run.recollection.promptSection(budgetCharacters: Self.memoryBudget(binding)),
             examplePath: ExecutorPrompt.examplePath(

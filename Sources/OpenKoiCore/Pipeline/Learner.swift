@@ -16,8 +16,10 @@ struct Learner: Sendable {
         let run = finished.run
         let category = run.recollection.category
         var lessons = LessonRules.lessons(from: run.iterations, task: run.spec.description, category: category)
-        if LessonRules.warrantsExtraction(run.iterations) {
-            lessons += await extracted(run, category: category)
+        // A small local model's lessons are not worth the ~30 s they cost after every refined task.
+        let extractor = run.roles.small ?? run.roles.evaluator
+        if LessonRules.warrantsExtraction(run.iterations), !extractor.isSmallLocal {
+            lessons += await extracted(run, model: extractor, category: category)
         }
         let outcome = TaskOutcome(
             spec: run.spec, result: finished.result, iterations: run.iterations, recollection: run.recollection,
@@ -28,8 +30,7 @@ struct Learner: Sendable {
     }
 
     /// Lessons written by the small model; a failed call costs the lessons, never the task.
-    func extracted(_ run: TaskRun, category: String?) async -> [Lesson] {
-        let model = run.roles.small ?? run.roles.evaluator
+    func extracted(_ run: TaskRun, model: ModelBinding, category: String?) async -> [Lesson] {
         let request = LessonExtraction.request(
             task: run.spec.description, iterations: run.iterations, model: model.model)
         let context = ModelCallContext(taskID: run.spec.id, phase: .evaluate)

@@ -36,6 +36,9 @@ public struct PipelineServices: Sendable {
     public var events: any EventSink
     /// The `# Identity` section of the executor's system prompt (the soul).
     public var identity: String
+    /// `identity` is the bundled default soul, not one the user wrote: small local models get the
+    /// one-paragraph identity instead (the full soul is ~470 tokens of a 4–8k context on every call).
+    public var identityIsDefault: Bool
     /// Each model's tool-calling style, shared by the session's tasks.
     public var toolStyles: ToolStyleRegistry
     /// Recall before planning and learning after the verdict; `nil`: the pipeline remembers nothing.
@@ -44,7 +47,7 @@ public struct PipelineServices: Sendable {
     public init(
         router: any ModelRouter, tools: any ToolBox = EmptyToolBox(), workspace: (any WorkspaceFiles)? = nil,
         rubrics: any RubricCatalog = FixedRubricCatalog(), objectiveCheck: (any ObjectiveCheck)? = nil,
-        events: any EventSink = NullEventSink(), identity: String? = nil,
+        events: any EventSink = NullEventSink(), identity: String? = nil, identityIsDefault: Bool = true,
         toolStyles: ToolStyleRegistry = ToolStyleRegistry(), memory: (any TaskMemory)? = nil
     ) {
         self.router = router
@@ -54,6 +57,7 @@ public struct PipelineServices: Sendable {
         self.objectiveCheck = objectiveCheck
         self.events = events
         self.identity = identity ?? ExecutorPrompt.identity
+        self.identityIsDefault = identityIsDefault
         self.toolStyles = toolStyles
         self.memory = memory
     }

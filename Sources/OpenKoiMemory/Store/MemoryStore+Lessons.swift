@@ -97,7 +97,7 @@ extension MemoryStore {
 
     static func sameLesson(_ entry: DedupEntry, _ lesson: Lesson, _ vector: [Float]?) -> Bool {
         if let a = entry.vector, let b = vector, a.count == b.count {
-            return cosine(a, b) >= duplicateCosine
+            return VectorMath.cosine(a, b) >= duplicateCosine
         }
         let words = Self.words(lesson.content)
         let union = entry.words.union(words).count
@@ -106,18 +106,6 @@ extension MemoryStore {
 
     static func words(_ text: String) -> Set<String> {
         Set(text.lowercased().split { !($0.isLetter || $0.isNumber || $0 == "_") }.map(String.init))
-    }
-
-    static func cosine(_ a: [Float], _ b: [Float]) -> Float {
-        var dot: Float = 0
-        var na: Float = 0
-        var nb: Float = 0
-        for i in a.indices {
-            dot += a[i] * b[i]
-            na += a[i] * a[i]
-            nb += b[i] * b[i]
-        }
-        return na > 0 && nb > 0 ? dot / (na.squareRoot() * nb.squareRoot()) : 0
     }
 
     /// Adds a recall chunk (the FTS index follows by trigger); returns its id.

@@ -27,14 +27,23 @@ public actor MemoryStore {
     /// The open, migrated connection.
     func db() throws(StoreError) -> SQLiteConnection {
         if let connection { return connection }
-        let opened = try SQLiteConnection(path: path)
+        let opened = try openedConnection()
         try Migrator.migrate(opened)
         connection = opened
         return opened
     }
 
+    /// The connection, opening it (and making its directory, 0700: it holds task text) if needed.
     private func openedConnection() throws(StoreError) -> SQLiteConnection {
         if let connection { return connection }
+        let directory = path.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
+        if !directory.isEmpty {
+            do {
+                try AtomicFile.makeDirectories(directory)
+            } catch {
+                throw StoreError(.sqlite, path: path, message: "cannot create its directory: \(error.reason)")
+            }
+        }
         return try SQLiteConnection(path: path)
     }
 

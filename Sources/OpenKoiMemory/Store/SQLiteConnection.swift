@@ -1,5 +1,11 @@
 import CSQLite
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// One SQLite connection. Not thread-safe: `MemoryStore` owns each one and serialises its use.
 ///
 /// Opened with WAL (the CLI and a daemon read while the other writes), foreign keys on, and a
@@ -12,6 +18,7 @@ final class SQLiteConnection {
     init(path: String, busyTimeoutMS: Int32 = 10_000) throws(StoreError) {
         self.path = path
         var db: OpaquePointer?
+        let existed = access(path, F_OK) == 0
         let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
         let result = sqlite3_open_v2(path, &db, flags, nil)
         handle = db
@@ -21,6 +28,9 @@ final class SQLiteConnection {
             handle = nil
             throw StoreError(.sqlite, path: path, message: "cannot open the database: \(message)", code: result)
         }
+        // It holds task text and answers: only the user reads it (SQLite gives its -wal and -shm
+        // files the database's mode).
+        if !existed { chmod(path, 0o600) }
         sqlite3_busy_timeout(db, busyTimeoutMS)
         sqlite3_extended_result_codes(db, 1)
         do throws(StoreError) {

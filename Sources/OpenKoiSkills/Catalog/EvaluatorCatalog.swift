@@ -1,54 +1,57 @@
 import OpenKoiCore
 
-/// Chooses the evaluator rubric for a task from its words: the evaluator whose categories best
-/// match the task wins, `general` otherwise. (The reference never set a category, so its domain
-/// evaluators were never used.)
+/// Chooses the evaluator rubric for a task from the library: the usable evaluator whose categories
+/// the task's signals (`TaskCategory`) support most wins; ties go to the higher source, so a user
+/// or workspace evaluator replaces or outranks a bundled one; `general` when nothing matches.
 public struct EvaluatorCatalog: RubricCatalog {
-    public var evaluators: [Skill]
+    /// Usable evaluators with their source, in load order.
+    public var evaluators: [SkillEntry]
+    /// The workspace's files, for vague tasks ("make it faster" in a Swift package is code).
+    public var workspaceFiles: [String]
 
-    public init(evaluators: [Skill] = BundledSkills.evaluators) {
-        self.evaluators = evaluators
+    public init(library: SkillLibrary, workspaceFiles: [String] = []) {
+        self.evaluators = library.evaluators
+        self.workspaceFiles = workspaceFiles
     }
 
-    /// Extra words that signal a category, beyond the category names themselves.
-    static let synonyms: [String: [String]] = [
-        "code": [
-            "function", "implement", "bug", "compile", "swift", "python", "rust", "javascript", "typescript", "golang",
-            "class", "method", "script", "program", "unit test", "src/", ".py", ".swift", ".rs", ".js", ".ts", ".go",
-        ],
-        "refactor": ["refactor", "clean up", "rename"],
-        "bugfix": ["fix", "crash", "error", "failing"],
-        "sql": ["select ", "insert ", "query", "postgres", "sqlite", "mysql", "table"],
-        "migration": ["migration", "alter table"],
-        "api": ["endpoint", "rest", "http api", "openapi", "graphql"],
-        "test": ["tests", "test suite", "coverage"],
-        "writing": ["essay", "article", "blog", "email", "letter", "summarize", "summarise", "explain"],
-        "documentation": ["readme", "docs", "documentation"],
-    ]
+    /// Over the given skills as if bundled (tests, embedding callers); by default the binary's own.
+    public init(evaluators: [Skill] = BundledSkills.evaluators, workspaceFiles: [String] = []) {
+        self.evaluators = evaluators.filter { $0.kind == .evaluator }.map {
+            SkillEntry(skill: $0, source: .bundled, path: $0.source)
+        }
+        self.workspaceFiles = workspaceFiles
+    }
 
     public func rubric(forTask description: String) -> Rubric {
-        let text = description.lowercased()
-        let words = Set(text.split { !($0.isLetter || $0.isNumber || $0 == "-") }.map(String.init))
-        var best: (skill: Skill, score: Int)?
-        for skill in evaluators where !skill.categories.isEmpty {
-            var score = 0
-            for category in skill.categories {
-                let signals = [category.lowercased()] + (Self.synonyms[category.lowercased()] ?? [])
-                score += signals.filter { Self.matches($0, text: text, words: words) }.count
-            }
-            if score > 0, score > (best?.score ?? 0) { best = (skill, score) }
-        }
-        if let best { return best.skill.rubric }
-        return evaluators.first { $0.name == "general" }?.rubric ?? .fallback
+        evaluator(forTask: description)?.rubric ?? .fallback
     }
 
-    /// Plain words match whole words only ("api" must not match "capital"); signals with spaces or
-    /// punctuation ("src/", ".py", "unit test") match as substrings.
-    static func matches(_ signal: String, text: String, words: Set<String>) -> Bool {
-        let trimmed = signal.trimmed
-        if trimmed.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" }) {
-            return words.contains(trimmed) || words.contains(trimmed + "s")
-        }
-        return text.contains(trimmed)
+    /// The task's category, counting the categories the installed evaluators add.
+    public func category(forTask description: String) -> String {
+        TaskCategory.detect(task: description, workspaceFiles: workspaceFiles, extraCategories: extraCategories)
     }
+
+    /// The evaluator for a task; nil when there is none at all (then `Rubric.fallback` applies).
+    public func evaluator(forTask description: String) -> Skill? {
+        let scores = TaskCategory.scores(
+            task: description, workspaceFiles: workspaceFiles, extraCategories: extraCategories)
+        var best: (entry: SkillEntry, score: Int)?
+        for entry in evaluators where !entry.skill.categories.isEmpty {
+            let score = entry.skill.categories.reduce(0) { $0 + (scores[$1] ?? 0) }
+            guard score > 0 else { continue }
+            if let current = best, !Self.outranks(entry, score, current.entry, current.score) { continue }
+            best = (entry, score)
+        }
+        if let best { return best.entry.skill }
+        return evaluators.last { $0.skill.name == TaskCategory.general }?.skill
+    }
+
+    /// More matching signals first, then the higher source, then the name (for a stable choice).
+    static func outranks(_ entry: SkillEntry, _ score: Int, _ other: SkillEntry, _ otherScore: Int) -> Bool {
+        if score != otherScore { return score > otherScore }
+        if entry.source != other.source { return entry.source.precedence > other.source.precedence }
+        return entry.skill.name < other.skill.name
+    }
+
+    private var extraCategories: [String] { evaluators.flatMap(\.skill.categories) }
 }
