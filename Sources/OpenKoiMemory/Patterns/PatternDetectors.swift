@@ -54,10 +54,9 @@ enum PatternDetectors {
                 later.timestamp.timeIntervalSince(earlier.timestamp) <= workflowGap
             else { continue }
             let key = "\(from) -> \(to)"
-            var entry = pairs[key] ?? (from, to, [], 0)
-            entry.events += [earlier, later]
-            entry.count += 1
-            pairs[key] = entry
+            // Mutated in place: a copy out and back would copy the event list on every pair.
+            pairs[key, default: (from, to, [], 0)].events += [earlier, later]
+            pairs[key, default: (from, to, [], 0)].count += 1
         }
         return pairs.sorted { $0.key < $1.key }.compactMap { key, entry in
             guard entry.count >= minSamples else { return nil }
@@ -74,8 +73,17 @@ enum PatternDetectors {
     /// d / (d + 1): asked again in one sitting (a retry) is not a recurrence, so one day is never enough.
     static func recurringTasks(_ events: [UsageEvent], _ minSamples: Int) -> [DetectedPattern] {
         var groups: [String: [UsageEvent]] = [:]
+        // The same text is asked again and again (that is the point): each is shaped once.
+        var shapes: [String: String?] = [:]
         for event in events {
-            guard let shape = TaskShape.of(event.description) else { continue }
+            let shape: String?
+            if let known = shapes[event.description] {
+                shape = known
+            } else {
+                shape = TaskShape.of(event.description)
+                shapes[event.description] = .some(shape)
+            }
+            guard let shape else { continue }
             groups[shape, default: []].append(event)
         }
         return groups.sorted { $0.key < $1.key }.compactMap { shape, group in

@@ -12,15 +12,16 @@ enum TaskShape {
         let first = text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: true).first ?? ""
         let words = first.lowercased().split(whereSeparator: \.isWhitespace).compactMap(word)
         guard words.contains(where: { $0.filter(\.isLetter).count >= 3 && !$0.hasPrefix("<") }) else { return nil }
-        var shape = ""
+        var kept: [String] = []
+        var length = -1
         for word in words {
             // Two placeholders in a row say the same as one ("<n> <n>" from "3 - 4").
-            if word.hasPrefix("<"), shape.hasSuffix(word) { continue }
-            let next = shape.isEmpty ? word : shape + " " + word
-            if next.count > maxLength { break }
-            shape = next
+            if word.hasPrefix("<"), kept.last == word { continue }
+            length += word.count + 1
+            if length > maxLength { break }
+            kept.append(word)
         }
-        return shape
+        return kept.joined(separator: " ")
     }
 
     private static let edgePunctuation: Set<Character> = [
@@ -33,7 +34,7 @@ enum TaskShape {
         while let first = token.first, edgePunctuation.contains(first) { token = token.dropFirst() }
         while let last = token.last, edgePunctuation.contains(last) { token = token.dropLast() }
         guard !token.isEmpty else { return nil }
-        if token.contains("://") { return "<url>" }
+        if token.contains(":"), token.firstRange(of: "://") != nil { return "<url>" }
         if token.contains("/") || token.contains("\\") || isFileName(token) { return "<path>" }
         guard token.contains(where: \.isNumber) else { return String(token) }
         // Digits become <n>; separators between numbers go with them ("2026-03-01" → "<n>", "v1.2" → "v<n>").
