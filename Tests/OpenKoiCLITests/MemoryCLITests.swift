@@ -73,7 +73,7 @@ struct MemoryCLITests {
         #expect(rows.first?["reinforced"] == 1, "the lesson helped the second task pass")
 
         let migrate = try await sandbox.run(["migrate", "--status"])
-        #expect(migrate.stdout.contains("Schema version: 4 (this build: 4)"), "\(migrate.stdout)")
+        #expect(migrate.stdout.contains("Schema version: 5 (this build: 5)"), "\(migrate.stdout)")
         let mode =
             try FileManager.default.attributesOfItem(atPath: sandbox.openkoiHome + "/data/openkoi.db")[
                 .posixPermissions] as? Int
@@ -104,7 +104,7 @@ struct MemoryCLITests {
     @Test func aDatabaseFromANewerOpenKoiIsRefusedAndLeftAlone() async throws {
         let sandbox = try CLISandbox()
         let migrate = try await sandbox.run(["migrate"])
-        #expect(migrate.exitCode == 0 && migrate.stdout.contains("Applied 4 migration(s)."), "\(migrate.transcript)")
+        #expect(migrate.exitCode == 0 && migrate.stdout.contains("Applied 5 migration(s)."), "\(migrate.transcript)")
         let again = try await sandbox.run(["migrate"])
         #expect(again.stdout.hasPrefix("Database is up to date.\n"), "\(again.stdout)")
         let path = sandbox.openkoiHome + "/data/openkoi.db"
@@ -119,7 +119,7 @@ struct MemoryCLITests {
         let before = try Data(contentsOf: URL(fileURLWithPath: path))
         let refused = try await sandbox.run(["migrate"])
         #expect(refused.exitCode == 1, "\(refused.transcript)")
-        #expect(refused.stderr.contains("written by a newer openkoi (schema v99; this build knows up to v4)"))
+        #expect(refused.stderr.contains("written by a newer openkoi (schema v99; this build knows up to v5)"))
         #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before, "not written to")
         let status = try await sandbox.run(["status"])
         #expect(status.exitCode == 1 && status.stderr.contains("newer openkoi"), "\(status.transcript)")

@@ -47,6 +47,8 @@ extension OpenKoiCommand {
           migrate                 Apply pending database migrations (--status: only
                                   show them).
           export                  Export learnings, sessions, patterns or tasks.
+          learn                   Review the patterns mined from your tasks and the
+                                  skills proposed for them.
 
           See 'openkoi help <subcommand>' for detailed help.
         """

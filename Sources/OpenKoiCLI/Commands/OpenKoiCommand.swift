@@ -44,7 +44,7 @@ struct OpenKoi: ParsableCommand {
         version: "openkoi \(OpenKoiCommand.version)",
         subcommands: [
             Run.self, Batch.self, Models.self, Connect.self, Disconnect.self, Doctor.self, Init.self, Skills.self,
-            Setup.self, Status.self, Migrate.self, Export.self,
+            Setup.self, Status.self, Migrate.self, Export.self, Learn.self,
         ],
         defaultSubcommand: Run.self)
 }

@@ -160,20 +160,10 @@ extension MemoryStore {
     private func recordUsage(_ db: SQLiteConnection, _ outcome: TaskOutcome, channel: String, at stamp: Date)
         throws(StoreError)
     {
-        let fields = Timestamp.fields(stamp)
-        let skills = Self.skillsUsed(outcome)
-        let json = JSONValue.array(skills.map(JSONValue.string)).jsonString
-        try db.prepare(
-            """
-            INSERT INTO usage_events(id, event_type, channel, description, category, skills_used, score, timestamp,
-                day, hour, day_of_week)
-            VALUES (?, 'task', ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """
-        ).run([
-            .text(UUID().uuidString.lowercased()), .text(channel), .text(String(outcome.spec.description.prefix(500))),
-            .optional(outcome.recollection.category), .text(json), .optional(outcome.result.score),
-            .text(Timestamp.string(stamp)), .text(fields.day), .int(Int64(fields.hour)), .int(Int64(fields.weekday)),
-        ])
+        try Self.insertUsageEvent(
+            db, type: .task, channel: channel, description: outcome.spec.description,
+            category: outcome.recollection.category, skillsUsed: Self.skillsUsed(outcome), score: outcome.result.score,
+            at: stamp)
     }
 
     /// A running average of the final score per skill and category (the evaluator counts as a skill).

@@ -11,6 +11,7 @@ struct Migration: Sendable {
         Migration(version: 2, name: "vector_search", sql: vectorSearch),
         Migration(version: 3, name: "recorded_runs", sql: recordedRuns),
         Migration(version: 4, name: "hybrid_recall", sql: hybridRecall),
+        Migration(version: 5, name: "pattern_mining", sql: patternMining),
     ]
 
     static var latest: Int { all.last?.version ?? 0 }
@@ -107,5 +108,22 @@ struct Migration: Sendable {
             SELECT 'learning:' || id, 'learning', content, created_at, 'learning', id FROM learnings;
         INSERT OR IGNORE INTO memory_chunks(id, source, text, created_at, kind, ref_id)
             SELECT 'task:' || id, 'task', description, created_at, 'task', id FROM tasks;
+        """
+
+    /// Mining upserts a pattern by (type, description), so that pair becomes unique. The original's
+    /// `persist_patterns` inserted blindly (it never ran in production, but a database from its tests
+    /// may hold duplicates): of each duplicate set the row a user reviewed (status other than
+    /// `detected`) is kept, else the oldest. `memory_meta` holds `last_mined_at`, so the interval is
+    /// kept across processes; the timestamp index serves the miner's lookback window.
+    static let patternMining = """
+        CREATE TABLE memory_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        DELETE FROM usage_patterns WHERE rowid NOT IN (
+            SELECT (SELECT q.rowid FROM usage_patterns q
+                    WHERE q.pattern_type = p.pattern_type AND q.description = p.description
+                    ORDER BY coalesce(q.status, 'detected') = 'detected', q.rowid LIMIT 1)
+            FROM usage_patterns p GROUP BY p.pattern_type, p.description);
+        CREATE UNIQUE INDEX idx_usage_patterns_key ON usage_patterns(pattern_type, description);
+        CREATE INDEX idx_usage_patterns_skill ON usage_patterns(proposed_skill);
+        CREATE INDEX idx_usage_events_timestamp ON usage_events(timestamp);
         """
 }
