@@ -40,6 +40,9 @@ struct MigrationUpgradeTests {
             let store = MemoryStore(path: path, decayRate: 0)
             let migrated = try await store.migrate()
             #expect(migrated.applied.map(\.version) == Array((version + 1)...Migration.latest), "from v\(version)")
+            // From v4 on, rows are written with their recall chunks (by the store), so only the
+            // older databases' rows are backfilled by a migration.
+            guard version < 4 else { continue }
             let memory = LongTermMemory(store: store, embedder: nil, session: SessionInfo(channel: "cli"))
             let recalled = await memory.recall(for: TaskSpec(description: "nginx_upstream returns 504"))
             #expect(recalled.lessons.map(\.id) == ["old-lesson"], "from v\(version)")

@@ -120,7 +120,7 @@ func runBatch(session: Session, lines: [String?], policy: TaskPolicy, concurrenc
     await pipeline.shutdown()
     bus.finish()
     await recorded.value
-    if Task.isCancelled { outcome.interrupted = true }
+    if Task.isCancelled { outcome.interrupted = true } else { await PatternUpkeep(session: session).afterTasks() }
     return outcome.exitCode
 }
 

@@ -96,6 +96,8 @@ func execute(session: Session, spec: TaskSpec, quiet: Bool, json: Bool) async ->
     bus.finish()
     await rendered.value
     await recorded.value
+    // Mines usage patterns when `[patterns] mine_interval_hours` have passed (and may propose a skill).
+    if !Task.isCancelled { await PatternUpkeep(session: session).afterTasks() }
     if let writeFailure {
         session.console.error("could not write the result to standard output: \(writeFailure)")
         return 1

@@ -47,7 +47,8 @@ actor SessionModelRouter: ModelRouter {
         let evaluator = try await evaluatorSpec == nil ? executor : binding(for: evaluatorSpec)
         let planner = try await plannerSpec == nil ? executor : binding(for: plannerSpec)
         return TaskRoles(
-            planner: planner, executor: executor, evaluator: evaluator, small: await smallBinding(for: executor))
+            planner: planner, executor: executor, evaluator: evaluator,
+            small: DeferredBinding { await self.smallBinding(for: executor) })
     }
 
     /// The small model never stops a task: one that cannot be resolved is said once, and its calls

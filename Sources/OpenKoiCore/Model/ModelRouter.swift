@@ -33,12 +33,13 @@ public struct TaskRoles: Sendable {
     public var planner: ModelBinding
     public var executor: ModelBinding
     public var evaluator: ModelBinding
-    /// The small, fast model for internal cheap calls (lesson extraction); `nil`: the evaluator's.
-    public var small: ModelBinding?
+    /// The small, fast model for internal cheap calls (lesson extraction), resolved only when one is
+    /// made (most tasks make none); `nil` or an unresolvable one: the evaluator's.
+    public var small: DeferredBinding?
 
     public init(
         planner: ModelBinding? = nil, executor: ModelBinding, evaluator: ModelBinding? = nil,
-        small: ModelBinding? = nil
+        small: DeferredBinding? = nil
     ) {
         self.planner = planner ?? executor
         self.executor = executor
@@ -48,6 +49,17 @@ public struct TaskRoles: Sendable {
 
     /// One model for every role.
     public static func single(_ binding: ModelBinding) -> TaskRoles { TaskRoles(executor: binding) }
+}
+
+/// A model resolved on first use and then kept.
+public struct DeferredBinding: Sendable {
+    private let resolve: @Sendable () async -> ModelBinding?
+
+    public init(_ resolve: @escaping @Sendable () async -> ModelBinding?) { self.resolve = resolve }
+
+    public static func resolved(_ binding: ModelBinding) -> DeferredBinding { DeferredBinding { binding } }
+
+    public func binding() async -> ModelBinding? { await resolve() }
 }
 
 /// Resolves the models for a task (its `model` override, else the session's roles).

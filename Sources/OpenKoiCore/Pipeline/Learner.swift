@@ -16,10 +16,10 @@ struct Learner: Sendable {
         let run = finished.run
         let category = run.recollection.category
         var lessons = LessonRules.lessons(from: run.iterations, task: run.spec.description, category: category)
-        // A small local model's lessons are not worth the ~30 s they cost after every refined task.
-        let extractor = run.roles.small ?? run.roles.evaluator
-        if LessonRules.warrantsExtraction(run.iterations), !extractor.isSmallLocal {
-            lessons += await extracted(run, model: extractor, category: category)
+        if LessonRules.warrantsExtraction(run.iterations) {
+            let extractor = await run.roles.small?.binding() ?? run.roles.evaluator
+            // A small local model's lessons are not worth the ~30 s they cost after every refined task.
+            if !extractor.isSmallLocal { lessons += await extracted(run, model: extractor, category: category) }
         }
         let outcome = TaskOutcome(
             spec: run.spec, result: finished.result, iterations: run.iterations, recollection: run.recollection,
