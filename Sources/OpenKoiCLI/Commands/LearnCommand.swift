@@ -10,7 +10,9 @@ struct Learn: ParsableCommand {
         discussion:
             "Without an action: on a terminal, asks about each proposed skill (approve, dismiss, view); "
             + "otherwise prints the list.",
-        subcommands: [LearnList.self, LearnView.self, LearnApprove.self, LearnDismiss.self, LearnMine.self])
+        subcommands: [
+            LearnList.self, LearnView.self, LearnApprove.self, LearnDismiss.self, LearnMine.self, LearnEvolveSoul.self,
+        ])
 
     @Option(help: "Config file to load instead of ~/.openkoi/config.toml.")
     var config: String?
