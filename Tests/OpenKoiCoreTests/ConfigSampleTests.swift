@@ -156,7 +156,7 @@ struct ConfigSampleTests {
         // Only the tables whose features have not landed are pointed out, each once, at its line.
         #expect(
             Set(loaded.warnings.map(\.keyPath)) == [
-                "memory.compaction", "memory.max_storage_mb", "plugins",
+                "memory.compaction", "plugins",
                 "integrations", "daemon", "api",
             ], "\(loaded.warnings)")
         #expect(

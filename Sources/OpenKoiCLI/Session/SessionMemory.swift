@@ -40,7 +40,8 @@ extension Session {
         let embedder = self.embedder(resolver: resolver)
         let memory = LongTermMemory(
             store: store, embedder: embedder.embedder, session: SessionInfo(channel: channel),
-            embedderNote: embedder.note, categorize: { catalog.category(forTask: $0) })
+            embedderNote: embedder.note, categorize: { catalog.category(forTask: $0) },
+            maxStorageMB: config.memory.maxStorageMB)
         let taskSkills = library.skills.filter { $0.kind == .task }
         return SkilledMemory(
             memory: memory, library: library, catalog: catalog,

@@ -99,7 +99,7 @@ public struct OpenKoiConfig: Sendable, Equatable {
     /// config that sets one is told, once, that it has no effect (rather than silently ignored); each
     /// feature removes its entry when it lands.
     static let unsupported: [[String]] = [
-        ["memory", "compaction"], ["memory", "max_storage_mb"],
+        ["memory", "compaction"],
         ["plugins"], ["integrations"], ["daemon"], ["api"],
     ]
 

@@ -11,11 +11,14 @@ public struct LongTermMemory: TaskMemory {
     public let embedderNote: String?
     /// The task's category (for lessons and skill effectiveness); `nil`: unknown.
     public let categorize: @Sendable (String) -> String?
+    /// `[memory] max_storage_mb` (0: no limit).
+    public let maxStorageMB: Int
 
     public init(
         store: MemoryStore, embedder: (any TextEmbedder)?, session: SessionInfo, embedderNote: String? = nil,
-        categorize: @escaping @Sendable (String) -> String? = { _ in nil }
+        categorize: @escaping @Sendable (String) -> String? = { _ in nil }, maxStorageMB: Int = 0
     ) {
+        self.maxStorageMB = maxStorageMB
         self.store = store
         self.embedder = embedder
         self.session = session
@@ -70,6 +73,7 @@ public struct LongTermMemory: TaskMemory {
         do {
             let report = try await store.record(outcome, session: session, vectors: vectors)
             if let embedder { await catchUp(embedder) }
+            try await store.enforceLimit(megabytes: maxStorageMB)
             return report
         } catch {
             return LearningReport(recorded: false, error: String(describing: error))

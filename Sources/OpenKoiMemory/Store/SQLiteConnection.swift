@@ -36,6 +36,9 @@ final class SQLiteConnection {
         do throws(StoreError) {
             // The first read of the file: a file that is not SQLite fails here.
             try execute("PRAGMA foreign_keys = ON")
+            // Only takes effect before the first table: a new database can shrink when
+            // `[memory] max_storage_mb` trims it.
+            if !existed { try execute("PRAGMA auto_vacuum = INCREMENTAL") }
             let mode = try scalarText("PRAGMA journal_mode = WAL")
             if mode?.lowercased() != "wal" {
                 throw StoreError(
