@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "OpenKoiCore", targets: ["OpenKoiCore"]),
         .library(name: "OpenKoiProviders", targets: ["OpenKoiProviders"]),
         .library(name: "OpenKoiSkills", targets: ["OpenKoiSkills"]),
+        .library(name: "OpenKoiMemory", targets: ["OpenKoiMemory"]),
         .library(name: "OpenKoiTesting", targets: ["OpenKoiTesting"]),
     ],
     dependencies: [
@@ -27,6 +28,8 @@ let package = Package(
         .target(name: "OpenKoiCore", swiftSettings: strictSwift),
         .target(name: "OpenKoiProviders", dependencies: ["OpenKoiCore", "CCurlShim"], swiftSettings: strictSwift),
         .target(name: "OpenKoiTools", dependencies: ["OpenKoiCore"], swiftSettings: strictSwift),
+        .target(name: "CVectorKernels", path: "Sources/CVectorKernels", cSettings: [.unsafeFlags(["-O3"])]),
+        .target(name: "OpenKoiMemory", dependencies: ["OpenKoiCore", "CVectorKernels"], swiftSettings: strictSwift),
         .target(
             name: "OpenKoiSkills", dependencies: ["OpenKoiCore", "CYAML"], swiftSettings: strictSwift,
             plugins: ["EmbedSkills"]),
@@ -49,6 +52,7 @@ let package = Package(
             name: "OpenKoiProvidersTests", dependencies: ["OpenKoiProviders", "OpenKoiTesting"], swiftSettings: strictSwift),
         .testTarget(name: "OpenKoiToolsTests", dependencies: ["OpenKoiTools", "OpenKoiTesting"], swiftSettings: strictSwift),
         .testTarget(name: "OpenKoiSkillsTests", dependencies: ["OpenKoiSkills"], swiftSettings: strictSwift),
+        .testTarget(name: "OpenKoiMemoryTests", dependencies: ["OpenKoiMemory", "OpenKoiTesting"], swiftSettings: strictSwift),
         .testTarget(
             name: "OpenKoiCLITests", dependencies: ["OpenKoiCLI", "OpenKoiTools", "OpenKoiTesting"], swiftSettings: strictSwift),
     ]
