@@ -32,7 +32,9 @@ let package = Package(
         .target(name: "OpenKoiCore", swiftSettings: strictSwift),
         .target(name: "OpenKoiProviders", dependencies: ["OpenKoiCore", "CCurlShim"], swiftSettings: strictSwift),
         .target(name: "OpenKoiTools", dependencies: ["OpenKoiCore"], swiftSettings: strictSwift),
-        .target(name: "OpenKoiMemory", dependencies: ["OpenKoiCore", "CSQLite"], swiftSettings: strictSwift),
+        .target(name: "CVectorKernels", path: "Sources/CVectorKernels", cSettings: [.unsafeFlags(["-O3"])]),
+        .target(
+            name: "OpenKoiMemory", dependencies: ["OpenKoiCore", "CSQLite", "CVectorKernels"], swiftSettings: strictSwift),
         .target(
             name: "OpenKoiSkills", dependencies: ["OpenKoiCore", "CYAML"], swiftSettings: strictSwift,
             plugins: ["EmbedSkills"]),

@@ -22,6 +22,16 @@ let package = Package(
             ],
             path: "PipelineBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
-        )
+        ),
+        // A plain executable, not package-benchmark: it reports medians of its own loops, a cold
+        // start in a fresh process and a recall-quality table (embedding/README.md).
+        .executableTarget(
+            name: "EmbeddingBenchmarks",
+            dependencies: [
+                .product(name: "OpenKoiCore", package: "openkoi"), .product(name: "OpenKoiMemory", package: "openkoi"),
+            ],
+            path: "embedding",
+            exclude: ["README.md", "run.sh"]
+        ),
     ]
 )

@@ -1,19 +1,83 @@
 import FoundationEssentials
+import OpenKoiCore
+import Testing
 
-/// A fresh directory under /tmp, removed when the value is released.
+@testable import OpenKoiMemory
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// The model scripts/embedder/install.sh places, shared by the tests that need it. Those tests
+/// fail (never skip) when it is missing, with the command that installs it.
+enum InstalledModel {
+    static let directory = LocalEmbedder.defaultDirectory(environment: ProcessInfo.processInfo.environment)
+
+    /// One embedder for every test: loading is the slow part in a debug build.
+    static let embedder = LocalEmbedder(directory: directory)
+
+    static func require() throws -> String {
+        guard LocalEmbedder.isInstalled(at: directory) else { throw ModelNotInstalled() }
+        return directory
+    }
+
+    struct ModelNotInstalled: Error, CustomStringConvertible {
+        var description: String {
+            "the offline embedding model is not installed in \(InstalledModel.directory): "
+                + "run scripts/embedder/install.sh (or set OPENKOI_EMBEDDER_DIR)"
+        }
+    }
+}
+
+/// A fresh directory per test, removed when the value goes away.
 final class TemporaryDirectory {
     let path: String
 
     init() throws {
-        path = FileManager.default.temporaryDirectory.path + "/openkoi-memory-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        var template = Array("/tmp/openkoi-memory-test-XXXXXX".utf8CString)
+        guard let made = mkdtemp(&template) else { throw SetupError("mkdtemp failed") }
+        path = String(cString: made)
     }
 
     deinit { try? FileManager.default.removeItem(atPath: path) }
+
+    @discardableResult
+    func write(_ name: String, _ bytes: [UInt8]) throws -> String {
+        let full = path + "/" + name
+        guard FileManager.default.createFile(atPath: full, contents: Data(bytes)) else {
+            throw SetupError("cannot write \(full)")
+        }
+        return full
+    }
+
+    @discardableResult
+    func write(_ name: String, _ text: String) throws -> String { try write(name, Array(text.utf8)) }
 }
 
-import OpenKoiCore
-@testable import OpenKoiMemory
+struct SetupError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// A tokenizer.json with a handful of pieces, for WordPiece rules that need no real model.
+func miniTokenizerJSON(maxInputCharsPerWord: Int = 100, normalizerType: String = "BertNormalizer") -> String {
+    """
+    {"version":"1.0","truncation":null,"padding":null,
+     "added_tokens":[{"id":0,"content":"[PAD]","special":true},{"id":1,"content":"[UNK]","special":true},
+                     {"id":2,"content":"[CLS]","special":true},{"id":3,"content":"[SEP]","special":true}],
+     "normalizer":{"type":"\(normalizerType)","clean_text":true,"handle_chinese_chars":true,
+                   "strip_accents":null,"lowercase":true},
+     "pre_tokenizer":{"type":"BertPreTokenizer"},
+     "post_processor":{"type":"TemplateProcessing","single":[]},
+     "decoder":{"type":"WordPiece","prefix":"##","cleanup":true},
+     "model":{"type":"WordPiece","unk_token":"[UNK]","continuing_subword_prefix":"##",
+              "max_input_chars_per_word":\(maxInputCharsPerWord),
+              "vocab":{"[PAD]":0,"[UNK]":1,"[CLS]":2,"[SEP]":3,"un":4,"##aff":5,"##able":6,"hello":7,",":8,
+                       "cafe":9,"\\u00e9t\\u00e9":10,"say \\"hi\\"":11,"a":12,"b":13,"c":14,"##b":15}}}
+    """
+}
 
 /// Outcomes as the learner hands them to memory, built from a few numbers.
 enum Outcomes {

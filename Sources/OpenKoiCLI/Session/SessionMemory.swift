@@ -53,6 +53,8 @@ extension Session {
         if let spec = config.models.embedder, !spec.isEmpty {
             return (ProviderEmbedder(spec: spec, resolver: resolver), nil)
         }
+        let directory = LocalEmbedder.defaultDirectory(environment: environment)
+        if LocalEmbedder.isInstalled(at: directory) { return (LocalEmbedder(directory: directory), nil) }
         return (nil, "no embedder (run scripts/embedder/install.sh, or set [models] embedder)")
     }
 }
@@ -61,6 +63,10 @@ extension Session {
     /// The embedder as `status` names it.
     var embedderDescription: String {
         if let spec = config.models.embedder, !spec.isEmpty { return spec }
+        let directory = LocalEmbedder.defaultDirectory(environment: environment)
+        if LocalEmbedder.isInstalled(at: directory) {
+            return "local/\(LocalEmbedder.modelName) (offline, \(directory))"
+        }
         return "none: recall by keywords only (run scripts/embedder/install.sh, or set [models] embedder)"
     }
 }

@@ -1,62 +1,205 @@
-/// Placeholder until the SIMD index lands: contiguous rows, cosine by dot product of normalised rows.
+import CVectorKernels
+
+/// Every stored embedding in one contiguous Float32 matrix, searched by brute force.
+///
+/// Rows are L2-normalised when added, so a row's dot product with a normalised query is the
+/// cosine similarity; one kernel call scores every row (memory-bound: 100k x 384 floats is
+/// 154 MB read per query) and a k-element heap keeps the best without sorting the rest. At the
+/// sizes a personal memory reaches (thousands to ~100k entries) this beats an approximate index
+/// on both simplicity and recall, which is exact.
 public struct VectorIndex: Sendable {
     public let dimension: Int
-    private(set) var ids: [Int64] = []
-    private(set) var rows: [Float] = []
+    /// Row `i` of the matrix belongs to `ids[i]`.
+    public private(set) var ids: [Int64] = []
+    private var rows: [Float] = []
+    private var rowOf: [Int64: Int] = [:]
 
-    public init(dimension: Int) { self.dimension = dimension }
+    public init(dimension: Int) {
+        self.dimension = max(1, dimension)
+    }
+
+    /// Makes room for `count` vectors, for loading a known number of rows without regrowth.
+    public mutating func reserveCapacity(_ count: Int) {
+        ids.reserveCapacity(count)
+        rows.reserveCapacity(count * dimension)
+        rowOf.reserveCapacity(count)
+    }
 
     public var count: Int { ids.count }
+    public var isEmpty: Bool { ids.isEmpty }
+    public func contains(id: Int64) -> Bool { rowOf[id] != nil }
 
-    public mutating func add(id: Int64, vector: [Float]) {
-        guard vector.count == dimension else { return }
-        var norm: Float = 0
-        for v in vector { norm += v * v }
-        let scale = norm > 0 ? 1 / norm.squareRoot() : 0
-        ids.append(id)
-        rows.append(contentsOf: vector.map { $0 * scale })
-    }
-
-    public mutating func add(id: Int64, blob: [UInt8]) {
-        add(id: id, vector: Self.vector(blob))
-    }
-
-    public func topK(query: [Float], k: Int) -> [(id: Int64, score: Float)] {
-        guard query.count == dimension, k > 0 else { return [] }
-        var norm: Float = 0
-        for v in query { norm += v * v }
-        let scale = norm > 0 ? 1 / norm.squareRoot() : 0
-        var scored: [(id: Int64, score: Float)] = []
-        for (index, id) in ids.enumerated() {
-            var dot: Float = 0
-            let base = index * dimension
-            for j in 0..<dimension { dot += rows[base + j] * query[j] }
-            scored.append((id, dot * scale))
+    /// Adds `vector` under `id`, replacing the vector `id` had. A zero vector is stored as zeros
+    /// (it scores 0 against everything).
+    public mutating func add(id: Int64, vector: [Float]) throws {
+        guard vector.count == dimension else {
+            throw VectorIndexError.dimensionMismatch(expected: dimension, got: vector.count, id: id)
         }
-        return Array(scored.sorted { $0.score > $1.score }.prefix(k))
+        guard vector.allSatisfy(\.isFinite) else { throw VectorIndexError.notFinite(id: id) }
+        let scale = Self.inverseNorm(vector)
+        if let row = rowOf[id] {
+            for d in 0..<dimension { rows[row * dimension + d] = vector[d] * scale }
+        } else {
+            rowOf[id] = ids.count
+            ids.append(id)
+            // append, not reserveCapacity(count + dimension): that would reallocate on every add
+            for value in vector { rows.append(value * scale) }
+        }
     }
 
+    /// Adds a vector stored as little-endian float32 bytes (a `memory_embeddings.embedding` blob).
+    public mutating func add(id: Int64, blob: some Collection<UInt8>) throws {
+        guard blob.count == dimension * 4 else {
+            throw VectorIndexError.blobSize(expected: dimension * 4, got: blob.count, id: id)
+        }
+        try add(id: id, vector: Self.vector(blob))
+    }
+
+    /// The floats of a little-endian float32 blob (a trailing partial float is ignored).
+    public static func vector(_ blob: some Collection<UInt8>) -> [Float] {
+        var vector: [Float] = []
+        vector.reserveCapacity(blob.count / 4)
+        var index = blob.startIndex
+        for _ in 0..<(blob.count / 4) {
+            var bits: UInt32 = 0
+            for shift in stride(from: 0, to: 32, by: 8) {
+                bits |= UInt32(blob[index]) << UInt32(shift)
+                index = blob.index(after: index)
+            }
+            vector.append(Float(bitPattern: bits))
+        }
+        return vector
+    }
+
+    /// Removes `id`'s vector; false if it had none. The last row moves into the gap (O(dimension)).
+    @discardableResult
+    public mutating func remove(id: Int64) -> Bool {
+        guard let row = rowOf.removeValue(forKey: id) else { return false }
+        let last = ids.count - 1
+        if row != last {
+            let moved = ids[last]
+            ids[row] = moved
+            rowOf[moved] = row
+            for d in 0..<dimension { rows[row * dimension + d] = rows[last * dimension + d] }
+        }
+        ids.removeLast()
+        rows.removeLast(dimension)
+        return true
+    }
+
+    /// The `k` rows most similar to `query` by cosine, best first (ties: the earlier-added row
+    /// first). Fewer when the index holds fewer; none for a zero query, which points nowhere.
+    public func topK(query: [Float], k: Int) throws -> [(id: Int64, score: Float)] {
+        guard query.count == dimension else {
+            throw VectorIndexError.dimensionMismatch(expected: dimension, got: query.count, id: nil)
+        }
+        guard query.allSatisfy(\.isFinite) else { throw VectorIndexError.notFinite(id: nil) }
+        let scale = Self.inverseNorm(query)
+        guard k > 0, !ids.isEmpty, scale > 0 else { return [] }
+        let unit = query.map { $0 * scale }
+        var scores = [Float](repeating: 0, count: ids.count)
+        unit.withUnsafeBufferPointer { q in
+            rows.withUnsafeBufferPointer { matrix in
+                scores.withUnsafeMutableBufferPointer { out in
+                    okv_dot_rows(q.baseAddress, matrix.baseAddress, ids.count, dimension, out.baseAddress)
+                }
+            }
+        }
+        var best = TopScores(capacity: min(k, ids.count))
+        for (row, score) in scores.enumerated() { best.offer(row: row, score: score) }
+        return best.sorted().map { (id: ids[$0.row], score: $0.score) }
+    }
+
+    /// Little-endian float32 bytes of `vector`, the layout `add(id:blob:)` reads.
     public static func blob(_ vector: [Float]) -> [UInt8] {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(vector.count * 4)
         for value in vector {
-            let bits = value.bitPattern.littleEndian
-            for shift in stride(from: 0, to: 32, by: 8) { bytes.append(UInt8(truncatingIfNeeded: bits >> shift)) }
+            let bits = value.bitPattern
+            for shift in stride(from: 0, to: 32, by: 8) {
+                bytes.append(UInt8(truncatingIfNeeded: bits >> UInt32(shift)))
+            }
         }
         return bytes
     }
 
-    public static func vector(_ blob: [UInt8]) -> [Float] {
-        var out: [Float] = []
-        out.reserveCapacity(blob.count / 4)
-        var index = 0
-        while index + 4 <= blob.count {
-            let bits =
-                UInt32(blob[index]) | UInt32(blob[index + 1]) << 8 | UInt32(blob[index + 2]) << 16
-                | UInt32(blob[index + 3]) << 24
-            out.append(Float(bitPattern: bits))
-            index += 4
+    /// 1 / |v|, or 0 for a zero vector.
+    private static func inverseNorm(_ vector: [Float]) -> Float {
+        let squares = vector.withUnsafeBufferPointer { okv_dot($0.baseAddress, $0.baseAddress, vector.count) }
+        return squares > 0 ? 1 / squares.squareRoot() : 0
+    }
+}
+
+/// A min-heap of the best `capacity` (row, score) pairs seen: O(n log k) over n rows, and most
+/// rows cost one comparison with the current worst.
+private struct TopScores {
+    struct Entry {
+        let row: Int
+        let score: Float
+        /// Worse = lower score, or the same score on a later row (so ties keep insertion order).
+        func isWorse(than other: Entry) -> Bool { score < other.score || (score == other.score && row > other.row) }
+    }
+
+    private var heap: [Entry] = []
+    private let capacity: Int
+
+    init(capacity: Int) {
+        self.capacity = capacity
+        heap.reserveCapacity(capacity)
+    }
+
+    mutating func offer(row: Int, score: Float) {
+        let entry = Entry(row: row, score: score)
+        if heap.count < capacity {
+            heap.append(entry)
+            siftUp(heap.count - 1)
+        } else if let worst = heap.first, worst.isWorse(than: entry) {
+            heap[0] = entry
+            siftDown(0)
         }
-        return out
+    }
+
+    func sorted() -> [Entry] { heap.sorted { $1.isWorse(than: $0) } }
+
+    private mutating func siftUp(_ start: Int) {
+        var child = start
+        while child > 0 {
+            let parent = (child - 1) / 2
+            guard heap[child].isWorse(than: heap[parent]) else { return }
+            heap.swapAt(child, parent)
+            child = parent
+        }
+    }
+
+    private mutating func siftDown(_ start: Int) {
+        var parent = start
+        while true {
+            var worst = parent
+            let left = 2 * parent + 1
+            if left < heap.count, heap[left].isWorse(than: heap[worst]) { worst = left }
+            if left + 1 < heap.count, heap[left + 1].isWorse(than: heap[worst]) { worst = left + 1 }
+            if worst == parent { return }
+            heap.swapAt(parent, worst)
+            parent = worst
+        }
+    }
+}
+
+/// Why a vector could not go into (or be looked up in) a `VectorIndex`.
+public struct VectorIndexError: Error, Sendable, Hashable, CustomStringConvertible {
+    public let description: String
+
+    static func dimensionMismatch(expected: Int, got: Int, id: Int64?) -> Self {
+        Self(
+            description: "\(id.map { "embedding \($0)" } ?? "query") has \(got) dimensions, the index holds \(expected)"
+        )
+    }
+
+    static func blobSize(expected: Int, got: Int, id: Int64) -> Self {
+        Self(description: "embedding \(id) is \(got) bytes, expected \(expected) (\(expected / 4) float32 values)")
+    }
+
+    static func notFinite(id: Int64?) -> Self {
+        Self(description: "\(id.map { "embedding \($0)" } ?? "query") contains NaN or infinity")
     }
 }

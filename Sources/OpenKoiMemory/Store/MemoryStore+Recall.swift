@@ -79,7 +79,8 @@ extension MemoryStore {
     /// Chunks by cosine to `vector` among the vectors of `model`, best first, above the floor.
     func vectorMatches(_ db: SQLiteConnection, vector: [Float], model: String) throws(StoreError) -> [String] {
         let index = try vectorIndex(db, model: model)
-        return index.index.topK(query: vector, k: 40).compactMap { hit in
+        let hits = (try? index.index.topK(query: vector, k: 40)) ?? []
+        return hits.compactMap { hit in
             hit.score >= Self.minimumCosine ? index.chunks[hit.id] : nil
         }
     }
@@ -100,8 +101,10 @@ extension MemoryStore {
         ).rows([.text(model)]) { row in (row.int(0), row.text(1), row.blob(2), Int(row.int(3))) }
         var index = VectorIndex(dimension: rows.first?.3 ?? 0)
         var chunks: [Int64: String] = [:]
+        index.reserveCapacity(rows.count)
+        // A vector of another length (a different model under the same name) is left out, not fatal.
         for (rowid, chunk, blob, dimension) in rows where dimension == index.dimension {
-            index.add(id: rowid, blob: blob)
+            guard (try? index.add(id: rowid, blob: blob)) != nil else { continue }
             chunks[rowid] = chunk
         }
         cachedIndex = (model, count, index, chunks)
