@@ -1,5 +1,6 @@
 import FoundationEssentials
 import OpenKoiCore
+import OpenKoiMemory
 import OpenKoiTesting
 import OpenKoiTools
 import Testing
@@ -162,5 +163,38 @@ struct LocalModelMemoryTests {
         #expect(tasks.count == 2)
         #expect(tasks.allSatisfy { $0["model"]?.stringValue?.hasPrefix("local/") == true }, "\(export.stdout)")
         #expect(tasks.contains { $0["output"]?.stringValue?.contains("Paris") == true }, "\(export.stdout)")
+    }
+}
+
+/// Recall by meaning with the offline embedder (scripts/embedder/install.sh puts it where
+/// `OPENKOI_EMBEDDER_DIR` or the default model directory says).
+struct OfflineEmbedderRecallTests {
+    @Test func aRelatedTaskWithNoWordInCommonIsRecalledByMeaning() async throws {
+        let directory = LocalEmbedder.defaultDirectory(environment: ProcessInfo.processInfo.environment)
+        try #require(
+            LocalEmbedder.isInstalled(at: directory),
+            "the offline embedder is not installed at \(directory): run scripts/embedder/install.sh")
+        let sandbox = try CLISandbox()
+        let server = try OpenAIChatEndpoint(executorAnswer: { _ in "def check(port): return 0 < port < 65536" })
+        defer { server.shutdown() }
+        var environment = openAIEnvironment(baseURL: server.baseURL)
+        environment["OPENKOI_EMBEDDER_DIR"] = directory
+        let first = try await sandbox.run(
+            ["-m", "openai/gpt-4.1", "Write parse_port(text) in Python that validates a TCP port"],
+            environment: environment)
+        #expect(first.exitCode == 0, "\(first.transcript)")
+        let second = try await sandbox.run(
+            ["-m", "openai/gpt-4.1", "Check that a network socket number given by the user is in range"],
+            environment: environment)
+        #expect(second.exitCode == 0, "\(second.transcript)")
+        #expect(
+            second.stderr.contains("[recall] 1 similar task(s) [hybrid: keywords + local/all-MiniLM-L6-v2]"),
+            "\(second.stderr)")
+        let unrelated = try await sandbox.run(
+            ["-m", "openai/gpt-4.1", "Write a haiku about autumn leaves"], environment: environment)
+        #expect(!unrelated.stderr.contains("[recall]"), "nothing related is in memory: \(unrelated.stderr)")
+        let status = try await sandbox.run(["status"], environment: environment)
+        #expect(status.stdout.contains("embedder:  local/all-MiniLM-L6-v2 (offline"), "\(status.stdout)")
+        #expect(status.stdout.contains("vectors: local/all-MiniLM-L6-v2 3"), "\(status.stdout)")
     }
 }
