@@ -9,7 +9,8 @@ import OpenKoiMemory
 /// The offline embedder and vector search, measured (README.md in this folder has the numbers).
 ///
 ///   EmbeddingBenchmarks            latency, search and recall quality
-///   EmbeddingBenchmarks --cold     one cold start: load + first embedding, in this fresh process
+///   EmbeddingBenchmarks --cold     in this fresh process: the first embedding (load included), a second
+///   EmbeddingBenchmarks --cold-preload   in this fresh process: preload(), then the first embedding
 ///   EmbeddingBenchmarks --quality  only the recall-quality table
 let arguments = Set(CommandLine.arguments.dropFirst())
 let directory = LocalEmbedder.defaultDirectory(environment: ProcessInfo.processInfo.environment)
@@ -21,23 +22,21 @@ let clock = ContinuousClock()
 let embedder = LocalEmbedder(directory: directory)
 
 if arguments.contains("--cold") {
-    // The first embedding straight away, as a recall would do it without a preload.
+    // The first embedding straight away, as a recall does it without a preload, then a second.
     let start = clock.now
     _ = try embedder.embedBlocking([RecallPairs.taskLengthTexts[0]])
     let first = clock.now
     _ = try embedder.embedBlocking([RecallPairs.taskLengthTexts[1]])
-    let second = clock.now
-    // And with preload() first, in a fresh embedder (the file is mapped again, so the pages are cold
-    // in this mapping, though warm in the page cache).
-    let preloaded = LocalEmbedder(directory: directory)
-    let preloadStart = clock.now
-    try preloaded.preload()
-    let preloadDone = clock.now
-    _ = try preloaded.embedBlocking([RecallPairs.taskLengthTexts[2]])
-    let afterPreload = clock.now
-    print(
-        [first - start, second - first, preloadDone - preloadStart, afterPreload - preloadDone]
-            .map { fixed(milliseconds($0)) }.joined(separator: " "))
+    print([first - start, clock.now - first].map { fixed(milliseconds($0)) }.joined(separator: " "))
+    exit(0)
+}
+if arguments.contains("--cold-preload") {
+    // preload() first, as at start-up, then the first embedding.
+    let start = clock.now
+    try embedder.preloadBlocking()
+    let loaded = clock.now
+    _ = try embedder.embedBlocking([RecallPairs.taskLengthTexts[0]])
+    print([loaded - start, clock.now - loaded].map { fixed(milliseconds($0)) }.joined(separator: " "))
     exit(0)
 }
 
@@ -56,25 +55,29 @@ func measureLatency() throws {
         "\n(a) embedding latency, \(texts.count) texts of \(Int(quantile(words, 0)))–\(Int(quantile(words, 1))) words")
     print("    (median \(Int(quantile(tokens, 0.5))) tokens, \(Int(quantile(tokens, 0)))–\(Int(quantile(tokens, 1))))")
     _ = try embedder.embedBlocking(Array(texts.prefix(16)))  // warm: page in the weights, size the scratch
-    for threads in [2, 1] {
-        VectorKernels.limitThreads(to: threads)
-        var single: [Double] = []
-        for _ in 0..<3 {
-            for text in texts {
-                let start = clock.now
-                _ = try embedder.embedBlocking([text])
-                single.append(milliseconds(clock.now - start))
-            }
+    // The two settings alternate text by text, so a change in the machine's load hits both alike.
+    var single: [Int: [Double]] = [1: [], 2: []]
+    var batch: [Int: [Double]] = [1: [], 2: []]
+    for round in 0..<(3 * texts.count) {
+        for threads in round % 2 == 0 ? [1, 2] : [2, 1] {
+            VectorKernels.limitThreads(to: threads)
+            let start = clock.now
+            _ = try embedder.embedBlocking([texts[round % texts.count]])
+            single[threads, default: []].append(milliseconds(clock.now - start))
         }
-        var batch: [Double] = []
-        for round in 0..<15 {
+    }
+    for round in 0..<20 {
+        for threads in round % 2 == 0 ? [1, 2] : [2, 1] {
+            VectorKernels.limitThreads(to: threads)
             let start = clock.now
             _ = try embedder.embedBlocking((0..<16).map { texts[(round * 16 + $0) % texts.count] })
-            batch.append(milliseconds(clock.now - start))
+            batch[threads, default: []].append(milliseconds(clock.now - start))
         }
-        print("    \(threads) thread(s): one text  \(summary(single))")
-        print(
-            "                 batch of 16 \(summary(batch)) = \(fixed(quantile(batch, 0.5) / 16)) ms per text")
+    }
+    for threads in [2, 1] {
+        let perText = (batch[threads] ?? []).map { $0 / 16 }
+        print("    \(threads) thread(s): one text  \(summary(single[threads] ?? []))")
+        print("                 batch of 16, per text \(summary(perText))")
     }
     VectorKernels.limitThreads(to: 2)
 }

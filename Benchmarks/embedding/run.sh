@@ -19,14 +19,18 @@ if [[ "${1:-}" != "--no-build" ]]; then
 fi
 [[ -x "$bin" ]] || { echo "no executable at $bin (build it first)" >&2; exit 1; }
 
-# Each cold run is a new process: mmap of the weights, tokenizer.json parsed, first forward pass
-# (the file itself is in the page cache, as it is for every run after the first since boot).
-echo "cold start, $runs fresh processes:"
-for _ in $(seq "$runs"); do "$bin" --cold; done | python3 -c '
+# median NAME... < rows: the median of each column of numbers, one name per column.
+median() {
+    python3 -c '
 import statistics, sys
 rows = [list(map(float, line.split())) for line in sys.stdin if line.strip()]
-names = ("first embed() in the process (load + pass)", "second embed()",
-         "preload() (load + 2-token pass)", "first embed() after preload()")
-for name, column in zip(names, zip(*rows)):
-    print(f"    {name}: median {statistics.median(column):.2f} ms (min {min(column):.2f}, max {max(column):.2f})")'
+for name, column in zip(sys.argv[1:], zip(*rows)):
+    print(f"    {name}: median {statistics.median(column):.2f} ms (min {min(column):.2f}, max {max(column):.2f})")' "$@"
+}
+
+# Each cold run is a new process: mmap of the weights, tokenizer.json parsed, first forward pass
+# (the file itself is in the page cache, as it is for every run after the first since boot).
+echo "cold start, $runs fresh processes each:"
+for _ in $(seq "$runs"); do "$bin" --cold; done | median "first embed() (load + pass)" "second embed()"
+for _ in $(seq "$runs"); do "$bin" --cold-preload; done | median "preload() (load + 2-token pass)" "first embed() after it"
 "$bin"

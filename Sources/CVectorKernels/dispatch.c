@@ -40,23 +40,33 @@ const char *okv_use_kernels(const char *name) {
     return kernels()->name;
 }
 
-/* ---- Two-way split ------------------------------------------------------------------------- */
+/* ---- Sharing a call with a second thread ------------------------------------------------- */
 
-/* One helper thread, started on first use and kept: creating a thread per call (~30-50 us) would
- * eat most of the gain on the ~0.2 ms matrix products of a short text. After a job the helper
- * spins briefly for the next one (the products of a forward pass come back to back), then sleeps. */
-typedef void (*part_fn)(void *context, int part);
+/* One helper thread, started on first use and kept (creating a thread per call, ~30-50 us, would
+ * eat the gain on the ~0.2 ms products of a short text). A call is cut into chunks that both
+ * threads claim from a counter, so the caller never waits for the helper to start: when the other
+ * core is busy the caller simply does every chunk itself, and at worst waits for the one chunk the
+ * helper holds. After a job the helper spins briefly for the next (a forward pass issues them
+ * back to back), then sleeps. */
+typedef void (*chunk_fn)(void *context, size_t chunk);
+
+typedef struct {
+    chunk_fn fn;
+    void *context;
+    size_t chunks;
+    size_t next; /* atomic: the next unclaimed chunk */
+} job;
 
 static struct {
     pthread_mutex_t lock;
     pthread_cond_t wake, done;
-    part_fn fn;
-    void *context;
-    unsigned long posted, finished; /* job numbers */
-    int state;                      /* 0 not started, 1 running, -1 could not start */
-} team = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0, 0, 0, 0};
+    job *open;             /* the job the helper may join, or NULL */
+    unsigned long posted;  /* atomic: jobs posted so far */
+    int helping;           /* the helper is inside `open` */
+    int state;             /* 0 not started, 1 running, -1 could not start */
+} team = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, PTHREAD_COND_INITIALIZER, NULL, 0, 0, 0};
 
-/* Held by the one caller using the helper; others run both halves themselves. */
+/* Held by the one caller using the helper; others run their chunks alone. */
 static pthread_mutex_t team_owner = PTHREAD_MUTEX_INITIALIZER;
 static int max_threads = 2;
 
@@ -68,15 +78,17 @@ static long long now_ns(void) {
     return (long long)t.tv_sec * 1000000000LL + t.tv_nsec;
 }
 
-/* Busy-waits up to budget_ns while *word == value: waking a sleeping thread costs more than a
- * short spin when the next event is microseconds away. */
-static void spin_while_equal(unsigned long *word, unsigned long value, long long budget_ns) {
-    long long deadline = now_ns() + budget_ns;
-    for (int i = 1; __atomic_load_n(word, __ATOMIC_ACQUIRE) == value; i++) {
+static inline void pause_briefly(void) {
 #if defined(__x86_64__) || defined(__i386__)
-        __builtin_ia32_pause();
+    __builtin_ia32_pause();
 #endif
-        if (i % 64 == 0 && now_ns() > deadline) return;
+}
+
+static void work_on(job *j) {
+    for (;;) {
+        size_t chunk = __atomic_fetch_add(&j->next, 1, __ATOMIC_RELAXED);
+        if (chunk >= j->chunks) return;
+        j->fn(j->context, chunk);
     }
 }
 
@@ -84,16 +96,22 @@ static void *helper(void *unused) {
     (void)unused;
     unsigned long seen = 0;
     for (;;) {
-        spin_while_equal(&team.posted, seen, 50000);
+        /* Waking a sleeping thread costs more than a short spin when the next job is microseconds away. */
+        long long deadline = now_ns() + 50000;
+        for (int i = 1; __atomic_load_n(&team.posted, __ATOMIC_ACQUIRE) == seen; i++) {
+            pause_briefly();
+            if (i % 64 == 0 && now_ns() > deadline) break;
+        }
         pthread_mutex_lock(&team.lock);
         while (team.posted == seen) pthread_cond_wait(&team.wake, &team.lock);
         seen = team.posted;
-        part_fn fn = team.fn;
-        void *context = team.context;
+        job *j = team.open;
+        team.helping = j != NULL;
         pthread_mutex_unlock(&team.lock);
-        fn(context, 1);
+        if (!j) continue; /* woke after the caller had finished alone */
+        work_on(j);
         pthread_mutex_lock(&team.lock);
-        __atomic_store_n(&team.finished, seen, __ATOMIC_RELEASE);
+        team.helping = 0;
         pthread_cond_signal(&team.done);
         pthread_mutex_unlock(&team.lock);
     }
@@ -115,30 +133,28 @@ static int helper_ready(void) {
     return ready;
 }
 
-/* Runs fn(context, 0) here and fn(context, 1) on the helper, or both here when it is busy. */
-static void run_split(part_fn fn, void *context) {
-    if (__atomic_load_n(&max_threads, __ATOMIC_RELAXED) < 2 || pthread_mutex_trylock(&team_owner) != 0) {
-        fn(context, 0);
-        fn(context, 1);
+/* Runs fn(context, c) for every c < chunks, on this thread and (when free) the helper. */
+static void run_chunks(chunk_fn fn, void *context, size_t chunks) {
+    job j = {fn, context, chunks, 0};
+    if (__atomic_load_n(&max_threads, __ATOMIC_RELAXED) < 2 || chunks < 2 || pthread_mutex_trylock(&team_owner) != 0) {
+        work_on(&j);
         return;
     }
     if (!helper_ready()) {
         pthread_mutex_unlock(&team_owner);
-        fn(context, 0);
-        fn(context, 1);
+        work_on(&j);
         return;
     }
     pthread_mutex_lock(&team.lock);
-    team.fn = fn;
-    team.context = context;
-    unsigned long job = team.posted + 1;
-    __atomic_store_n(&team.posted, job, __ATOMIC_RELEASE);
+    team.open = &j;
+    __atomic_store_n(&team.posted, team.posted + 1, __ATOMIC_RELEASE);
     pthread_cond_signal(&team.wake);
     pthread_mutex_unlock(&team.lock);
-    fn(context, 0);
-    spin_while_equal(&team.finished, job - 1, 200000);
+    work_on(&j);
+    /* Close the job (j lives on this stack), then wait out a chunk the helper may still hold. */
     pthread_mutex_lock(&team.lock);
-    while (team.finished != job) pthread_cond_wait(&team.done, &team.lock);
+    team.open = NULL;
+    while (team.helping) pthread_cond_wait(&team.done, &team.lock);
     pthread_mutex_unlock(&team.lock);
     pthread_mutex_unlock(&team_owner);
 }
@@ -148,33 +164,38 @@ static void run_split(part_fn fn, void *context) {
 
 /* ---- Matrix product ------------------------------------------------------------------------ */
 
+/* Columns per chunk: a multiple of 3 (the AVX2 kernel's block width), ~20-80 us of work each. */
+#define MATMUL_CHUNK_COLS 48
+
 typedef struct {
     const okv_kernels *kernels; /* the caller's, also used on the helper thread */
     const float *x, *w, *bias;
     float *out;
-    size_t ldx, ldw, ldo, rows, cols, depth, middle;
+    size_t ldx, ldw, ldo, rows, cols, depth;
 } matmul_job;
 
-static void matmul_part(void *context, int part) {
+static void matmul_chunk(void *context, size_t chunk) {
     const matmul_job *j = context;
-    size_t begin = part == 0 ? 0 : j->middle, end = part == 0 ? j->middle : j->cols;
+    size_t begin = chunk * MATMUL_CHUNK_COLS, end = begin + MATMUL_CHUNK_COLS < j->cols ? begin + MATMUL_CHUNK_COLS : j->cols;
     j->kernels->matmul_bt(j->x, j->ldx, j->w, j->ldw, j->bias, j->out, j->ldo, j->rows, begin, end, j->depth);
 }
 
 void okv_matmul_bt(const float *x, size_t ldx, const float *w, size_t ldw, const float *bias, float *out,
                    size_t ldo, size_t rows, size_t cols, size_t depth) {
-    if (rows * cols * depth < SPLIT_WORK || cols < 6) {
+    if (rows * cols * depth < SPLIT_WORK) {
         kernels()->matmul_bt(x, ldx, w, ldw, bias, out, ldo, rows, 0, cols, depth);
         return;
     }
-    /* Split on a multiple of 3, the AVX2 kernel's block width, so neither half has a ragged edge. */
-    matmul_job job = {kernels(), x, w, bias, out, ldx, ldw, ldo, rows, cols, depth, (cols / 2) - (cols / 2) % 3};
-    run_split(matmul_part, &job);
+    matmul_job job = {kernels(), x, w, bias, out, ldx, ldw, ldo, rows, cols, depth};
+    run_chunks(matmul_chunk, &job, (cols + MATMUL_CHUNK_COLS - 1) / MATMUL_CHUNK_COLS);
 }
 
 /* ---- Vector search ------------------------------------------------------------------------- */
 
 float okv_dot(const float *a, const float *b, size_t count) { return kernels()->dot(a, b, count); }
+
+/* Rows per chunk of a scan: ~1.5 MB of a 384-d matrix. */
+#define SCAN_CHUNK_ROWS 1024
 
 typedef struct {
     const okv_kernels *kernels;
@@ -183,9 +204,9 @@ typedef struct {
     size_t count, dimension;
 } scan_job;
 
-static void scan_part(void *context, int part) {
+static void scan_chunk(void *context, size_t chunk) {
     const scan_job *j = context;
-    size_t middle = j->count / 2, begin = part == 0 ? 0 : middle, end = part == 0 ? middle : j->count;
+    size_t begin = chunk * SCAN_CHUNK_ROWS, end = begin + SCAN_CHUNK_ROWS < j->count ? begin + SCAN_CHUNK_ROWS : j->count;
     j->kernels->dot_rows(j->query, j->rows + begin * j->dimension, end - begin, j->dimension, j->scores + begin);
 }
 
@@ -195,7 +216,7 @@ void okv_dot_rows(const float *query, const float *rows, size_t count, size_t di
         return;
     }
     scan_job job = {kernels(), query, rows, scores, count, dimension};
-    run_split(scan_part, &job);
+    run_chunks(scan_chunk, &job, (count + SCAN_CHUNK_ROWS - 1) / SCAN_CHUNK_ROWS);
 }
 
 /* ---- Encoder pieces ------------------------------------------------------------------------ */

@@ -103,6 +103,7 @@ struct LocalEmbedderTests {
         #expect(error.description.contains("is damaged"))
         // still an error on the next call, not a crash or a half-loaded model
         await #expect(throws: EmbedderError.self) { try await embedder.embed(["hello"]) }
+        await #expect(throws: EmbedderError.self) { try await embedder.preload() }
     }
 
     @Test func defaultDirectoryFollowsTheEnvironment() {

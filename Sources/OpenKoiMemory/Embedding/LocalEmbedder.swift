@@ -91,21 +91,21 @@ public final class LocalEmbedder: TextEmbedder {
     }
 
     /// Loads the model now rather than on the first `embed`, and runs one two-token pass: every
-    /// layer's weights are read whatever the text's length, so this pages them in and the first
-    /// real embedding costs what later ones do (~12 ms instead of ~30 ms for a task-length text
-    /// here). Meant to run in the background at startup, overlapping config and provider set-up.
-    public func preload() throws {
+    /// layer's weights are read whatever the text's length, so this pages them in, and the first
+    /// real embedding takes about half as long (Benchmarks/embedding/README.md). Meant to run in
+    /// the background at start-up, overlapping config and provider set-up.
+    public func preload() async throws {
+        try await Self.onOwnThread { try self.preloadBlocking() }
+    }
+
+    /// `preload` on the calling thread.
+    public func preloadBlocking() throws {
         try model.withLock { model in
             guard model == nil else { return }
             let loaded = try load()
             _ = loaded.encoder.embed([loaded.tokenizer.encode("")])
             model = loaded
         }
-    }
-
-    /// `preload()` on a thread of its own.
-    public func preload() async throws {
-        try await Self.onOwnThread { try self.preload() }
     }
 
     /// The token ids `embed` would feed the encoder for `text`.
