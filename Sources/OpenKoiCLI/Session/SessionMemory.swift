@@ -54,7 +54,12 @@ extension Session {
             return (ProviderEmbedder(spec: spec, resolver: resolver), nil)
         }
         let directory = LocalEmbedder.defaultDirectory(environment: environment)
-        if LocalEmbedder.isInstalled(at: directory) { return (LocalEmbedder(directory: directory), nil) }
+        if LocalEmbedder.isInstalled(at: directory) {
+            let local = LocalEmbedder(directory: directory)
+            // Loads the model (~20–30 ms) while discovery and planning start, off recall's path.
+            Task.detached { try? await local.preload() }
+            return (local, nil)
+        }
         return (nil, "no embedder (run scripts/embedder/install.sh, or set [models] embedder)")
     }
 }
