@@ -40,6 +40,25 @@ if arguments.contains("--cold-preload") {
     exit(0)
 }
 
+if let flag = CommandLine.arguments.firstIndex(of: "--recall-path") {
+    // EmbeddingBenchmarks --recall-path DB [COUNT]: seeds DB with COUNT memories if it has none, then
+    // (in a fresh process, run it again) measures one recall cold and warm.
+    let rest = CommandLine.arguments.dropFirst(flag + 1)
+    guard let path = rest.first else {
+        _ = FileDescriptorIO.writeAll(2, Array("usage: --recall-path DB [COUNT]\n".utf8))
+        exit(2)
+    }
+    if !FileManager.default.fileExists(atPath: path) {
+        let count = rest.dropFirst().first.flatMap { Int($0) } ?? 10_000
+        try await RecallPath.seed(path: path, count: count)
+        print("seeded \(path) with \(count) tasks and \(count / 2) lessons; run again to measure")
+        exit(0)
+    }
+    let (cold, warm, found) = await RecallPath.measure(path: path, embedder: embedder)
+    print("recall path: cold \(fixed(cold)) ms, warm median \(fixed(warm)) ms (\(found) recalled)")
+    exit(0)
+}
+
 print("kernels: \(VectorKernels.implementation); model: \(directory)")
 if !arguments.contains("--quality") {
     try measureLatency()
