@@ -16,6 +16,17 @@ public enum OpenKoiCommand {
             StandardStreams.out(helpText + "\n")
             exit(0)
         }
+        if arguments.first == "status", let flags = Status.fastPath(Array(arguments.dropFirst())) {
+            do {
+                try Status.show(costs: flags.costs, verbose: flags.verbose, config: flags.config)
+                exit(0)
+            } catch let code as ExitCode {
+                exit(code.rawValue)
+            } catch {
+                StandardStreams.err("error: \(error)\n")
+                exit(1)
+            }
+        }
         OpenKoi.main(arguments)
     }
 }

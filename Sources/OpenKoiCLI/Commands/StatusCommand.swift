@@ -26,6 +26,30 @@ struct Status: ParsableCommand {
     var config: String?
 
     func run() throws {
+        try Self.show(costs: costs, verbose: verbose, config: config)
+    }
+
+    /// `openkoi status` without ArgumentParser (its reflection costs more than the whole 5 ms
+    /// budget); `nil` when the arguments need it (help, an unknown flag: the parser reports it).
+    static func fastPath(_ arguments: [String]) -> (costs: Bool, verbose: Bool, config: String?)? {
+        var (costs, verbose, config): (Bool, Bool, String?) = (false, false, nil)
+        var rest = arguments[...]
+        while let argument = rest.popFirst() {
+            switch argument {
+            case "--costs": costs = true
+            case "--verbose": verbose = true
+            case "--config":
+                guard let path = rest.popFirst() else { return nil }
+                config = path
+            default:
+                guard argument.hasPrefix("--config="), argument.count > 9 else { return nil }
+                config = String(argument.dropFirst(9))
+            }
+        }
+        return (costs, verbose, config)
+    }
+
+    static func show(costs: Bool, verbose: Bool, config: String?) throws {
         let session = try reportingCLIErrors { try Session(options: .forConfig(config)) }
         let paths = session.paths
         let files = FileManager.default
@@ -59,7 +83,6 @@ struct Status: ParsableCommand {
             return
         }
         let store = MemoryStore(path: paths.dbFile, decayRate: session.config.memory.learningDecayRate)
-        let costs = self.costs
         let report = BlockingRunner.run { () -> Result<String, StoreError> in
             do {
                 return .success(try await Self.activity(store, costs: costs))

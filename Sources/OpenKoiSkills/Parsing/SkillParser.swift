@@ -27,7 +27,8 @@ public enum SkillParser {
     /// The YAML between the opening `---` line and the next line starting with `---`, and the
     /// trimmed body after it.
     static func split(_ text: String, source: String) throws(SkillParseError) -> (yaml: String, body: String) {
-        var normalized = Substring(text.replacing("\r\n", with: "\n"))
+        // Most files have no CR: skipping the replacement halves the bundled skills' parse at startup.
+        var normalized = Substring(text.utf8.contains(13) ? text.replacing("\r\n", with: "\n") : text)
         if normalized.first == "\u{FEFF}" { normalized = normalized.dropFirst() }
         let lines = normalized.split(separator: "\n", omittingEmptySubsequences: false)
         guard let first = lines.first, first.trimming(where: { $0 == " " || $0 == "\t" }) == "---" else {
