@@ -198,3 +198,29 @@ struct OfflineEmbedderRecallTests {
         #expect(status.stdout.contains("vectors: local/all-MiniLM-L6-v2 3"), "\(status.stdout)")
     }
 }
+
+/// The CLI and another process (a second CLI, the daemon) write the same database at once.
+struct ConcurrentWriterTests {
+    @Test func twoProcessesRecordingAtOnceLoseNothing() async throws {
+        let sandbox = try CLISandbox()
+        let server = try OpenAIChatEndpoint(executorAnswer: { _ in "done" })
+        defer { server.shutdown() }
+        for name in ["a", "b"] {
+            let lines = (1...12).map { #"{"id": "\#(name)\#($0)", "task": "chore \#(name) number \#($0)"}"# }
+            _ = try sandbox.write("\(name).jsonl", lines.joined(separator: "\n") + "\n")
+        }
+        let environment = openAIEnvironment(baseURL: server.baseURL)
+        async let first = sandbox.run(
+            ["batch", "a.jsonl", "--concurrency", "4", "-m", "openai/gpt-4.1"], environment: environment)
+        async let second = sandbox.run(
+            ["batch", "b.jsonl", "--concurrency", "4", "-m", "openai/gpt-4.1"], environment: environment)
+        let runs = try await [first, second]
+        for run in runs { #expect(run.exitCode == 0, "\(run.transcript)") }
+        let export = try await sandbox.run(["export", "tasks", "--format", "json"])
+        let tasks = try #require(JSONValue.parse(export.stdout)?.arrayValue, "\(export.transcript)")
+        #expect(tasks.count == 24)
+        #expect(Set(tasks.compactMap { $0["channel"]?.stringValue }) == ["batch"])
+        let sessions = try #require(JSONValue.parse(try await sandbox.run(["export", "sessions"]).stdout)?.arrayValue)
+        #expect(sessions.count == 2, "one session per process")
+    }
+}
