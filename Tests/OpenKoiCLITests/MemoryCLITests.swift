@@ -64,6 +64,11 @@ struct MemoryCLITests {
         #expect(status.exitCode == 0, "\(status.transcript)")
         #expect(status.stdout.contains("tasks: 2 (2 completed)"), "\(status.stdout)")
         #expect(status.stdout.contains("learnings: 1"), "\(status.stdout)")
+        let costs = try await sandbox.run(["status", "--costs"])
+        #expect(costs.stdout.contains("Costs by model:\n  openai/gpt-4.1: $"), "\(costs.stdout)")
+        #expect(costs.stdout.contains("Costs by phase:\n  plan: $"), "\(costs.stdout)")
+        #expect(costs.stdout.contains("\n  execute: $"), "\(costs.stdout)")
+        #expect(costs.stdout.contains("\n  evaluate: $"), "\(costs.stdout)")
 
         let export = try await sandbox.run(["export", "learnings", "--format", "json"])
         #expect(export.exitCode == 0, "\(export.transcript)")
@@ -74,7 +79,7 @@ struct MemoryCLITests {
         #expect(rows.first?["reinforced"] == 1, "the lesson helped the second task pass")
 
         let migrate = try await sandbox.run(["migrate", "--status"])
-        #expect(migrate.stdout.contains("Schema version: 5 (this build: 5)"), "\(migrate.stdout)")
+        #expect(migrate.stdout.contains("Schema version: 6 (this build: 6)"), "\(migrate.stdout)")
         let mode =
             try FileManager.default.attributesOfItem(atPath: sandbox.openkoiHome + "/data/openkoi.db")[
                 .posixPermissions] as? Int
@@ -105,7 +110,7 @@ struct MemoryCLITests {
     @Test func aDatabaseFromANewerOpenKoiIsRefusedAndLeftAlone() async throws {
         let sandbox = try CLISandbox()
         let migrate = try await sandbox.run(["migrate"])
-        #expect(migrate.exitCode == 0 && migrate.stdout.contains("Applied 5 migration(s)."), "\(migrate.transcript)")
+        #expect(migrate.exitCode == 0 && migrate.stdout.contains("Applied 6 migration(s)."), "\(migrate.transcript)")
         let again = try await sandbox.run(["migrate"])
         #expect(again.stdout.hasPrefix("Database is up to date.\n"), "\(again.stdout)")
         let path = sandbox.openkoiHome + "/data/openkoi.db"
@@ -120,7 +125,7 @@ struct MemoryCLITests {
         let before = try Data(contentsOf: URL(fileURLWithPath: path))
         let refused = try await sandbox.run(["migrate"])
         #expect(refused.exitCode == 1, "\(refused.transcript)")
-        #expect(refused.stderr.contains("written by a newer openkoi (schema v99; this build knows up to v5)"))
+        #expect(refused.stderr.contains("written by a newer openkoi (schema v99; this build knows up to v6)"))
         #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before, "not written to")
         let status = try await sandbox.run(["status"])
         #expect(status.exitCode == 1 && status.stderr.contains("newer openkoi"), "\(status.transcript)")

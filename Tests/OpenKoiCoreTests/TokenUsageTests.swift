@@ -32,8 +32,9 @@ struct TokenUsageTests {
     @Test func aMeterFedNegativeUsageStillTripsItsTokenBudget() {
         var meter = BudgetMeter()
         let pricing = ModelPricing(inputPerMTok: 3, outputPerMTok: 15)
-        meter.record(TokenUsage(inputTokens: 100), pricing: pricing)
-        meter.record(TokenUsage(inputTokens: -8_000_000_000_000_000, outputTokens: 150), pricing: pricing)
+        meter.record(TokenUsage(inputTokens: 100), pricing: pricing, phase: .execute)
+        meter.record(
+            TokenUsage(inputTokens: -8_000_000_000_000_000, outputTokens: 150), pricing: pricing, phase: .execute)
         #expect(meter.usage.total == 250)
         #expect(meter.costUSD > 0)
         #expect(meter.exceeded(TaskPolicy(tokenBudget: 200)) == .abortBudget)

@@ -2,15 +2,19 @@
 public struct BudgetMeter: Sendable, Hashable {
     public private(set) var usage = TokenUsage.zero
     public private(set) var costUSD = 0.0
+    /// `costUSD` by the phase that spent it (plan, execute, evaluate).
+    public private(set) var costByPhase: [TaskEvent.Phase: Double] = [:]
     public private(set) var toolCalls = 0
     /// Whether the 80% cost warning was given.
     public private(set) var warnedAboutCost = false
 
     public init() {}
 
-    public mutating func record(_ usage: TokenUsage, pricing: ModelPricing) {
+    public mutating func record(_ usage: TokenUsage, pricing: ModelPricing, phase: TaskEvent.Phase) {
         self.usage += usage
-        costUSD += pricing.cost(usage)
+        let cost = pricing.cost(usage)
+        costUSD += cost
+        costByPhase[phase, default: 0] += cost
     }
 
     public mutating func recordToolCall() { toolCalls += 1 }

@@ -100,7 +100,7 @@ struct Evaluator: Sendable {
                 run.toldJudgeIsExecutor = true
                 notice(id, iteration, .judgeIsExecutor(model: judge.label))
             }
-            run.meter.record(verdict.usage, pricing: verdict.pricing ?? judge.pricing)
+            run.meter.record(verdict.usage, pricing: verdict.pricing ?? judge.pricing, phase: .evaluate)
             events.publish(
                 TaskEvent(
                     taskID: id,

@@ -63,12 +63,14 @@ struct Finisher: Sendable {
                 "no iteration could be scored (the judge failed or was not trusted, and there were no tests); "
                 + "the first answer is returned unverified"
         }
-        return TaskResult(
+        var result = TaskResult(
             taskID: run.spec.id, description: run.spec.description, output: record?.output ?? "", score: record?.score,
             iterations: run.iterations.count, bestIteration: returned.map { $0 + 1 }, decision: decision,
             usage: run.meter.usage, costUSD: run.meter.costUSD, durationMS: milliseconds, error: error,
             findings: record?.verdict?.findings ?? [], model: run.roles.executor.label,
             judgeProblems: run.iterations.compactMap { $0.verdict?.judgeProblem?.message })
+        result.costByPhase = Dictionary(uniqueKeysWithValues: run.meter.costByPhase.map { ($0.key.rawValue, $0.value) })
+        return result
     }
 
     /// A task that never reached a stage (its models could not be resolved, or it was cancelled while queued).

@@ -42,7 +42,7 @@ struct Planner: Sendable {
             }) {
             case .success(let (plan, usage, answeredPricing)):
                 run.plan = plan
-                run.meter.record(usage, pricing: answeredPricing ?? planner.pricing)
+                run.meter.record(usage, pricing: answeredPricing ?? planner.pricing, phase: .plan)
                 events.publish(
                     TaskEvent(
                         taskID: id,

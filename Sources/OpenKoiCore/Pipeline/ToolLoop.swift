@@ -84,7 +84,7 @@ struct ToolLoop: Sendable {
             }
             state.usage += response.usage
             let (meter, warn) = spend.withLock { m -> (BudgetMeter, Bool) in
-                m.record(response.usage, pricing: response.pricing ?? binding.pricing)
+                m.record(response.usage, pricing: response.pricing ?? binding.pricing, phase: .execute)
                 return (m, m.takeCostWarning(policy))
             }
             events.publish(

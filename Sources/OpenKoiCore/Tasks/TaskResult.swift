@@ -103,6 +103,8 @@ public struct TaskResult: Sendable, Hashable {
     public var model: String
     /// Why the judge's verdict was not used on some iterations (failed, unreadable, degenerate).
     public var judgeProblems: [String]
+    /// `costUSD` by phase (`plan`, `execute`, `evaluate`).
+    public var costByPhase: [String: Double] = [:]
 
     public init(
         taskID: String, description: String, output: String, score: Double?, iterations: Int, bestIteration: Int?,

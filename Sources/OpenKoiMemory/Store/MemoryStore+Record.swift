@@ -99,8 +99,9 @@ extension MemoryStore {
             """
             INSERT OR REPLACE INTO tasks(id, description, category, session_id, final_score, iterations, decision,
                 total_tokens, total_cost_usd, created_at, completed_at, model, status, channel, output, error,
-                best_iteration, duration_ms, input_tokens, output_tokens)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                best_iteration, duration_ms, input_tokens, output_tokens, plan_cost_usd, execute_cost_usd,
+                evaluate_cost_usd)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """
         ).run([
             .text(outcome.spec.id), .text(outcome.spec.description), .optional(outcome.recollection.category),
@@ -109,7 +110,8 @@ extension MemoryStore {
             .text(Timestamp.string(stamp)), .text(outcome.executorModel), .text(result.status.rawValue),
             .text(session.channel), .text(String(result.output.prefix(20_000))), .optional(result.error),
             .optional(result.bestIteration), .int(Int64(result.durationMS)), .int(Int64(result.usage.inputTokens)),
-            .int(Int64(result.usage.outputTokens)),
+            .int(Int64(result.usage.outputTokens)), .real(result.costByPhase["plan"] ?? 0),
+            .real(result.costByPhase["execute"] ?? 0), .real(result.costByPhase["evaluate"] ?? 0),
         ])
     }
 

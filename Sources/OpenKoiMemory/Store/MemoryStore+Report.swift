@@ -64,8 +64,8 @@ extension MemoryStore {
         return summary
     }
 
-    /// Spend grouped by `model`, `day` (UTC, from the task's completion) or `phase` (iterations vs.
-    /// the rest of a task: planning and lesson extraction).
+    /// Spend grouped by `model`, `day` (UTC, from the task's completion) or `phase` (plan, execute,
+    /// evaluate; lines with no spend are left out).
     public func costs(by grouping: String) throws(StoreError) -> [CostLine] {
         let db = try db()
         let sql: String
@@ -81,20 +81,25 @@ extension MemoryStore {
                     coalesce(sum(output_tokens), 0), coalesce(sum(total_cost_usd), 0) FROM tasks GROUP BY 1 ORDER BY 1 DESC
                 """
         default:
+            // Tasks recorded before v6 have no split: their spend shows as "unsplit".
             sql = """
-                SELECT 'iterations (execute + evaluate)', count(DISTINCT task_id), coalesce(sum(input_tokens), 0),
-                    coalesce(sum(output_tokens), 0), coalesce(sum(cost_usd), 0) FROM iteration_cycles
+                SELECT 'plan', count(*), 0, 0, coalesce(sum(plan_cost_usd), 0) FROM tasks WHERE plan_cost_usd > 0
                 UNION ALL
-                SELECT 'planning and learning', count(*), 0, 0,
-                    coalesce(sum(total_cost_usd), 0)
-                        - coalesce((SELECT sum(cost_usd) FROM iteration_cycles), 0) FROM tasks
+                SELECT 'execute', count(*), 0, 0, coalesce(sum(execute_cost_usd), 0) FROM tasks WHERE execute_cost_usd > 0
+                UNION ALL
+                SELECT 'evaluate', count(*), 0, 0, coalesce(sum(evaluate_cost_usd), 0) FROM tasks
+                    WHERE evaluate_cost_usd > 0
+                UNION ALL
+                SELECT 'unsplit (recorded before v6)', count(*), 0, 0, coalesce(sum(total_cost_usd), 0) FROM tasks
+                    WHERE plan_cost_usd IS NULL AND total_cost_usd > 0
                 """
         }
-        return try db.prepare(sql).rows { row in
+        let lines = try db.prepare(sql).rows { row -> CostLine in
             CostLine(
                 key: row.text(0), tasks: Int(row.int(1)), inputTokens: Int(row.int(2)), outputTokens: Int(row.int(3)),
                 costUSD: max(0, row.double(4)))
         }
+        return lines.filter { $0.tasks > 0 }
     }
 
     /// Every row of an exportable table, oldest first; blobs are left out (vectors are not portable data).

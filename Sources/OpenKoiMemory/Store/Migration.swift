@@ -12,6 +12,7 @@ struct Migration: Sendable {
         Migration(version: 3, name: "recorded_runs", sql: recordedRuns),
         Migration(version: 4, name: "hybrid_recall", sql: hybridRecall),
         Migration(version: 5, name: "pattern_mining", sql: patternMining),
+        Migration(version: 6, name: "phase_costs", sql: phaseCosts),
     ]
 
     static var latest: Int { all.last?.version ?? 0 }
@@ -125,5 +126,12 @@ struct Migration: Sendable {
         CREATE UNIQUE INDEX idx_usage_patterns_key ON usage_patterns(pattern_type, description);
         CREATE INDEX idx_usage_patterns_skill ON usage_patterns(proposed_skill);
         CREATE INDEX idx_usage_events_timestamp ON usage_events(timestamp);
+        """
+
+    /// What each phase of a task spent, for `status --costs`.
+    static let phaseCosts = """
+        ALTER TABLE tasks ADD COLUMN plan_cost_usd REAL;
+        ALTER TABLE tasks ADD COLUMN execute_cost_usd REAL;
+        ALTER TABLE tasks ADD COLUMN evaluate_cost_usd REAL;
         """
 }
