@@ -146,3 +146,18 @@ struct LessonRulesTests {
         #expect(lessons.allSatisfy { $0.category == "code" })
     }
 }
+
+struct RecollectionPromptTests {
+    @Test func skillBodiesKeepTheirLinesAndAreClippedAtALineBreak() {
+        let long = (1...200).map { "Line \($0) of the skill." }.joined(separator: "\n")
+        let recollection = Recollection(skills: [
+            .init(name: "first", reasons: [], body: long), .init(name: "second", reasons: [], body: "Do B."),
+        ])
+        let text = recollection.promptSection(budgetCharacters: 600)
+        #expect(text.count <= 600)
+        #expect(text.hasPrefix("\n# Skill: first\nLine 1 of the skill.\nLine 2 of the skill.\n"))
+        #expect(text.hasSuffix("of the skill.\n[…clipped]\n"), "\(text)")
+        #expect(!text.contains("# Skill: second"), "no room left for the second")
+        #expect(Recollection.none.promptSection(budgetCharacters: 600) == "")
+    }
+}

@@ -84,34 +84,3 @@ struct SkillSelectorTests {
         #expect(select("use go-style", category: "code", limit: 1).map(\.skill.name) == ["go-style"])
     }
 }
-
-struct SkillPromptTests {
-    static func selection(_ name: String, _ body: String, _ score: Double = 1) -> SkillSelection {
-        SkillSelection(skill: Skill(name: name, body: body), score: score, reasons: [])
-    }
-
-    @Test func sectionListsSkillsInRankOrder() {
-        let text = SkillPrompt.section(
-            [Self.selection("first", "Do A."), Self.selection("second", "Do B.")], budgetCharacters: 1000)
-        #expect(text == "# Skills\n## first\nDo A.\n\n## second\nDo B.\n")
-    }
-
-    @Test func bodiesAreClippedToTheBudgetAndLowerSkillsDropped() {
-        let long = (1...200).map { "Line \($0) of the first skill." }.joined(separator: "\n")
-        let text = SkillPrompt.section(
-            [Self.selection("first", long), Self.selection("second", "Do B, which takes more words than are left.")],
-            budgetCharacters: 400)
-        #expect(text.count <= 400)
-        #expect(text.hasPrefix("# Skills\n## first\nLine 1 of the first skill.\n"))
-        #expect(text.hasSuffix("skill.\n[…clipped]\n"), "cut at a line break: \(text)")
-        #expect(!text.contains("## second"))
-    }
-
-    @Test func nothingFitsOrNothingChosenIsEmpty() {
-        #expect(SkillPrompt.section([], budgetCharacters: 1000) == "")
-        #expect(
-            SkillPrompt.section([Self.selection("first", String(repeating: "x", count: 500))], budgetCharacters: 40)
-                == "")
-        #expect(SkillPrompt.section([Self.selection("first", "short")], budgetCharacters: 0) == "")
-    }
-}

@@ -104,10 +104,20 @@ public struct Recollection: Sendable, Hashable {
         }
         for skill in skills where left > 200 {
             let header = "\n# Skill: \(skill.name)\n"
-            let body = Self.clip(skill.body, max(0, left - header.count - 40))
+            let body = Self.clipLines(skill.body, max(0, left - header.count - 1))
             guard add(header + body + "\n") else { break }
         }
         return text
+    }
+
+    /// Keeps a Markdown body's lines: cut at the last line break that fits, and say so.
+    static func clipLines(_ text: String, _ limit: Int) -> String {
+        let body = text.trimmed
+        guard body.count > limit else { return body }
+        let marker = "\n[…clipped]"
+        let kept = body.prefix(max(0, limit - marker.count))
+        let cut = kept.lastIndex(of: "\n").map { kept[..<$0] } ?? kept
+        return String(cut) + marker
     }
 
     static func clip(_ text: String, _ limit: Int) -> String {
