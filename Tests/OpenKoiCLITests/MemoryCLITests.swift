@@ -169,6 +169,33 @@ struct LocalModelMemoryTests {
         #expect(tasks.allSatisfy { $0["model"]?.stringValue?.hasPrefix("local/") == true }, "\(export.stdout)")
         #expect(tasks.contains { $0["output"]?.stringValue?.contains("Paris") == true }, "\(export.stdout)")
     }
+
+    /// A failing test no answer can fix (it reads a variable nobody sets) leaves open blockers after
+    /// two iterations: the learner stores that lesson, and the next related task recalls it.
+    @Test(.enabled(if: url != nil, "set OPENKOI_LOCAL_MODEL_URL to a running local model server"))
+    func aLessonFromARealRunIsRecalledByTheNextRelatedTask() async throws {
+        let url = try #require(Self.url)
+        try #require(url.hasPrefix("http://127.0.0.1"), "a loopback server only, got \(url)")
+        let sandbox = try CLISandbox()
+        _ = try sandbox.write("checksum.py", "def checksum(data):\n    return 0\n")
+        _ = try sandbox.write(
+            "test_checksum.py",
+            "import os\nfrom checksum import checksum\n\n\ndef test_known_value():\n"
+                + "    assert checksum(b\"openkoi\") == int(os.environ[\"OPENKOI_NEVER_SET\"])\n")
+        let environment = ["OPENKOI_LOCAL_BASE_URL": url]
+        let first = try await sandbox.run(
+            ["-i", "2", "--yes", "Fix checksum in checksum.py so that test_checksum.py passes"],
+            environment: environment, timeout: 300)
+        #expect(first.exitCode == 0, "\(first.transcript)")
+        #expect(first.stderr.contains("new lesson(s)"), "\(first.stderr)")
+        let second = try await sandbox.run(
+            ["-i", "1", "--yes", "Make test_checksum.py pass: checksum in checksum.py returns the wrong value"],
+            environment: environment, timeout: 300)
+        #expect(second.stderr.contains("[recall] 1 lesson(s)"), "\(second.stderr)")
+        #expect(
+            second.stderr.contains("blocker(s) stayed unresolved after 2 iterations of \"Fix checksum in checksum.py"),
+            "\(second.stderr)")
+    }
 }
 
 /// Recall by meaning with the offline embedder (scripts/embedder/install.sh puts it where
