@@ -36,16 +36,10 @@ struct Export: ParsableCommand {
         }
         let tables = target == "all" ? ExportTable.allCases : ExportTable.allCases.filter { $0.target == target }
         let store = MemoryStore(path: path)
-        let read = BlockingRunner.run { () -> Result<[(String, [ExportRow])], StoreError> in
-            do {
-                var out: [(String, [ExportRow])] = []
-                for table in tables { out.append((table.target, try await store.export(table))) }
-                return .success(out)
-            } catch let error as StoreError {
-                return .failure(error)
-            } catch {
-                return .failure(StoreError(.sqlite, path: path, message: "\(error)"))
-            }
+        let read = BlockingRunner.storeWork(path: path) {
+            var out: [(String, [ExportRow])] = []
+            for table in tables { out.append((table.target, try await store.export(table))) }
+            return out
         }
         let rows: [(String, [ExportRow])]
         switch read {

@@ -88,10 +88,8 @@ struct LearnEvolveSoul: ParsableCommand {
 
     /// `model`, else the session's evaluator, else its executor (the soul deserves the better model).
     static func binding(session: Session, model: String?) async throws -> ModelBinding {
-        let router = SessionModelRouter(
-            resolver: session.providerResolver(), models: session.config.models,
-            executor: model ?? session.config.models.executor, retry: session.config.retry,
-            console: session.console, events: EventBus())
+        let router = session.modelRouter(
+            resolver: session.startingResolver(), executor: model ?? session.config.models.executor, events: EventBus())
         do {
             return try await router.binding(
                 for: model ?? session.config.models.evaluator ?? session.config.models.executor)

@@ -22,17 +22,11 @@ struct Migrate: ParsableCommand {
     /// Shared with `openkoi setup --migrate`.
     static func migrate(session: Session, statusOnly: Bool) throws {
         let store = MemoryStore(path: session.paths.dbFile)
-        let outcome = BlockingRunner.run { () -> Result<([AppliedMigration], [AppliedMigration]), StoreError> in
-            do {
-                if statusOnly { return .success(([], try await store.migrationStatus())) }
-                try session.paths.ensureDirectories()
-                let (applied, all) = try await store.migrate()
-                return .success((applied, all))
-            } catch let error as StoreError {
-                return .failure(error)
-            } catch {
-                return .failure(StoreError(.sqlite, path: session.paths.dbFile, message: "\(error)"))
-            }
+        let outcome = BlockingRunner.storeWork(path: session.paths.dbFile) {
+            () async throws -> ([AppliedMigration], [AppliedMigration]) in
+            if statusOnly { return ([], try await store.migrationStatus()) }
+            try session.paths.ensureDirectories()
+            return try await store.migrate()
         }
         switch outcome {
         case .failure(let error): throw reportedError(error.description)

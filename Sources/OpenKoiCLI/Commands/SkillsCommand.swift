@@ -50,16 +50,9 @@ struct Skills: ParsableCommand {
         let path = session.paths.dbFile
         guard FileManager.default.fileExists(atPath: path) else { return [:] }
         let store = MemoryStore(path: path)
-        let rows = BlockingRunner.run { () -> Result<[String: [String: SkillEffectiveness]], StoreError> in
-            do {
-                return .success(
-                    try await store.skillEffectiveness().mapValues { categories in
-                        categories.mapValues { SkillEffectiveness(avgScore: $0.avgScore, samples: $0.samples) }
-                    })
-            } catch let error as StoreError {
-                return .failure(error)
-            } catch {
-                return .failure(StoreError(.sqlite, path: path, message: "\(error)"))
+        let rows = BlockingRunner.storeWork(path: path) {
+            try await store.skillEffectiveness().mapValues { categories in
+                categories.mapValues { SkillEffectiveness(avgScore: $0.avgScore, samples: $0.samples) }
             }
         }
         switch rows {

@@ -83,15 +83,7 @@ struct Status: ParsableCommand {
             return
         }
         let store = MemoryStore(path: paths.dbFile, decayRate: session.config.memory.learningDecayRate)
-        let report = BlockingRunner.run { () -> Result<String, StoreError> in
-            do {
-                return .success(try await Self.activity(store, costs: costs))
-            } catch let error as StoreError {
-                return .failure(error)
-            } catch {
-                return .failure(StoreError(.sqlite, path: paths.dbFile, message: "\(error)"))
-            }
-        }
+        let report = BlockingRunner.storeWork(path: paths.dbFile) { try await Self.activity(store, costs: costs) }
         switch report {
         case .success(let activity): StandardStreams.out(text + activity)
         case .failure(let error):

@@ -50,14 +50,8 @@ struct PatternUpkeep {
 
     /// A proposer over `model` (`provider/model`), else the session's small model, else its executor.
     func proposer(model: String?) async throws -> SkillProposer {
-        let launcher = LocalModelLauncher(
-            paths: session.paths, environment: session.environment,
-            localBaseURL: session.environment["OPENKOI_LOCAL_BASE_URL"] ?? ProviderResolver.defaultLocalBaseURL,
-            announce: session.console.level >= .warn)
-        let router = SessionModelRouter(
-            resolver: session.providerResolver(localStarter: { await launcher.start() }),
-            models: session.config.models, executor: model ?? session.config.models.executor,
-            retry: session.config.retry, console: session.console, events: EventBus())
+        let router = session.modelRouter(
+            resolver: session.startingResolver(), executor: model ?? session.config.models.executor, events: EventBus())
         let executor = try await router.binding(for: model ?? session.config.models.executor)
         let binding = model == nil ? await router.smallBinding(for: executor) ?? executor : executor
         return SkillProposer(

@@ -97,11 +97,11 @@ struct ProgressRenderer: Sendable {
             let method = recollection.method.isEmpty ? "" : " [\(recollection.method)]"
             lines.append("[recall] " + parts.joined(separator: ", ") + method)
             for item in recollection.lessons {
-                lines.append("         - \(item.lesson.kind.rawValue): \(Self.clip(item.lesson.content, 240))")
+                lines.append("         - \(item.lesson.kind.rawValue): \(Recollection.clip(item.lesson.content, 240))")
             }
             for task in recollection.similarTasks {
                 let score = task.score.map { NumberText.fixed($0, decimals: 2) } ?? "n/a"
-                lines.append("         - earlier task (score \(score)): \(Self.clip(task.description, 90))")
+                lines.append("         - earlier task (score \(score)): \(Recollection.clip(task.description, 90))")
             }
             for skill in recollection.skills {
                 lines.append("         - skill \(skill.name): \(skill.reasons.joined(separator: "; "))")
@@ -117,10 +117,5 @@ struct ProgressRenderer: Sendable {
         if !report.added.isEmpty { parts.append("\(report.added.count) new lesson(s)") }
         if !report.reinforced.isEmpty { parts.append("\(report.reinforced.count) reinforced") }
         return "[learn] " + parts.joined(separator: ", ")
-    }
-
-    static func clip(_ text: String, _ limit: Int) -> String {
-        let flat = text.replacing("\n", with: " ")
-        return flat.count <= limit ? flat : String(flat.prefix(limit - 1)) + "…"
     }
 }

@@ -64,14 +64,8 @@ struct Session {
     /// Stage services: model routing, built-in tools, the workspace's files, rubrics and its tests.
     /// - Parameter channel: recorded with each task in memory (`cli`, `batch`, `daemon`).
     func services(events: any EventSink, channel: String = "cli") -> PipelineServices {
-        let launcher = LocalModelLauncher(
-            paths: paths, environment: environment,
-            localBaseURL: environment["OPENKOI_LOCAL_BASE_URL"] ?? ProviderResolver.defaultLocalBaseURL,
-            announce: console.level >= .warn)
-        let resolver = providerResolver(localStarter: { await launcher.start() })
-        let router = SessionModelRouter(
-            resolver: resolver, models: config.models, executor: options.model ?? config.models.executor,
-            retry: config.retry, console: console, events: events)
+        let resolver = startingResolver()
+        let router = modelRouter(resolver: resolver, executor: options.model ?? config.models.executor, events: events)
         let commands = CommandPolicy(assumeYes: options.yes, allowedPrefixes: config.tools.allowCommands)
         let sandbox = commandSandbox()
         // Said once per run; each refused command or test run then repeats the reason to the model.
@@ -106,6 +100,22 @@ struct Session {
     /// The workspace's top-level names: evidence for the task's category ("make it faster" among .py files is code).
     func topLevelFiles() -> [String] {
         Array(((try? FileManager.default.contentsOfDirectory(atPath: workspace)) ?? []).sorted().prefix(200))
+    }
+
+    /// Discovery that starts the bundled local model when it is installed but not running.
+    func startingResolver() -> ProviderResolver {
+        let launcher = LocalModelLauncher(
+            paths: paths, environment: environment,
+            localBaseURL: environment["OPENKOI_LOCAL_BASE_URL"] ?? ProviderResolver.defaultLocalBaseURL,
+            announce: console.level >= .warn)
+        return providerResolver(localStarter: { await launcher.start() })
+    }
+
+    /// Model roles from the config, with `executor` as the executor (flags or a command's own `-m`).
+    func modelRouter(resolver: ProviderResolver, executor: String?, events: any EventSink) -> SessionModelRouter {
+        SessionModelRouter(
+            resolver: resolver, models: config.models, executor: executor, retry: config.retry, console: console,
+            events: events)
     }
 
     /// Discovery over this machine's credentials, the config's `[providers.*]` tables and the model cache.

@@ -120,7 +120,8 @@ public struct Recollection: Sendable, Hashable {
         return String(cut) + marker
     }
 
-    static func clip(_ text: String, _ limit: Int) -> String {
+    /// One line of at most `limit` characters (newlines flattened), ending in "…" when cut.
+    public static func clip(_ text: String, _ limit: Int) -> String {
         let flat = text.replacing("\n", with: " ").trimmed
         return flat.count <= limit ? flat : String(flat.prefix(max(0, limit - 1))) + "…"
     }

@@ -69,7 +69,8 @@ extension MemoryStore {
             if let vectors, let vector {
                 try saveEmbedding(db, chunk: chunk, vector: vector, model: vectors.model)
             }
-            known.append(DedupEntry(id: id, type: lesson.kind, words: Self.words(lesson.content), vector: vector))
+            known.append(
+                DedupEntry(id: id, type: lesson.kind, words: RecallTerms.words(lesson.content), vector: vector))
             report.added.append(id)
         }
     }
@@ -90,7 +91,8 @@ extension MemoryStore {
             """
         ).rows([.optional(model)]) { row in
             DedupEntry(
-                id: row.text(0), type: Lesson.Kind(rawValue: row.text(1)) ?? .heuristic, words: Self.words(row.text(2)),
+                id: row.text(0), type: Lesson.Kind(rawValue: row.text(1)) ?? .heuristic,
+                words: RecallTerms.words(row.text(2)),
                 vector: row.isNull(3) ? nil : VectorIndex.vector(row.blob(3)))
         }
     }
@@ -99,13 +101,9 @@ extension MemoryStore {
         if let a = entry.vector, let b = vector, a.count == b.count {
             return VectorMath.cosine(a, b) >= duplicateCosine
         }
-        let words = Self.words(lesson.content)
+        let words = RecallTerms.words(lesson.content)
         let union = entry.words.union(words).count
         return union > 0 && Double(entry.words.intersection(words).count) / Double(union) > duplicateJaccard
-    }
-
-    static func words(_ text: String) -> Set<String> {
-        Set(text.lowercased().split { !($0.isLetter || $0.isNumber || $0 == "_") }.map(String.init))
     }
 
     /// Adds a recall chunk (the FTS index follows by trigger); returns its id.
