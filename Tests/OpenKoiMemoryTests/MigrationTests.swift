@@ -32,9 +32,11 @@ struct MigrationUpgradeTests {
                 try Migrator.migrate(db, migrations: Array(Migration.all.prefix(version)))
                 try db.execute(
                     """
-                    INSERT INTO tasks(id, description, created_at) VALUES ('old-task', 'Tune the nginx_upstream timeouts', '2026-01-05T10:00:00Z');
+                    INSERT INTO tasks(id, description, created_at)
+                        VALUES ('old-task', 'Tune the nginx_upstream timeouts', '2026-01-05T10:00:00Z');
                     INSERT INTO learnings(id, type, content, confidence, created_at)
-                        VALUES ('old-lesson', 'heuristic', 'Raise nginx_upstream keepalive before the timeout', 0.8, '2026-01-05T10:00:00Z');
+                        VALUES ('old-lesson', 'heuristic', 'Raise nginx_upstream keepalive before the timeout', 0.8,
+                            '2026-01-05T10:00:00Z');
                     """)
             }
             let store = MemoryStore(path: path, decayRate: 0)

@@ -20,7 +20,8 @@ struct TaskRecordTests {
 
         try await store.read { db throws(StoreError) in
             let task = try db.prepare(
-                "SELECT status, final_score, iterations, decision, model, session_id, category, total_cost_usd FROM tasks WHERE id = 'task-1'"
+                "SELECT status, final_score, iterations, decision, model, session_id, category, total_cost_usd "
+                    + "FROM tasks WHERE id = 'task-1'"
             ).rows {
                 ($0.text(0), $0.double(1), $0.int(2), $0.text(3), $0.text(4), $0.text(5), $0.text(6), $0.double(7))
             }
@@ -29,7 +30,8 @@ struct TaskRecordTests {
                 task.first?.0 == "accepted" && task.first?.1 == 0.9 && task.first?.2 == 2 && task.first?.3 == "accept")
             #expect(task.first?.4 == "local/test-model" && task.first?.5 == "s1" && task.first?.6 == "code")
             let cycles = try db.prepare(
-                "SELECT iteration, score, input_tokens, output_tokens, duration_ms, cost_usd FROM iteration_cycles WHERE task_id = 'task-1' ORDER BY iteration"
+                "SELECT iteration, score, input_tokens, output_tokens, duration_ms, cost_usd FROM iteration_cycles "
+                    + "WHERE task_id = 'task-1' ORDER BY iteration"
             ).rows { ($0.int(0), $0.double(1), $0.int(2), $0.int(3), $0.int(4), $0.double(5)) }
             #expect(cycles.map(\.0) == [1, 2])
             #expect(cycles.map(\.1) == [0.5, 0.9])
@@ -47,7 +49,8 @@ struct TaskRecordTests {
             #expect(usage.count == 1 && usage.first?.0 == "task" && usage.first?.1 == "cli")
             #expect(usage.first?.3 == #"["code-review"]"# && usage.first?.4 == 0.9 && usage.first?.5.count == 10)
             let skill = try db.prepare(
-                "SELECT avg_score, sample_count FROM skill_effectiveness WHERE skill_name = 'code-review' AND task_category = 'code'"
+                "SELECT avg_score, sample_count FROM skill_effectiveness "
+                    + "WHERE skill_name = 'code-review' AND task_category = 'code'"
             )
             .rows { ($0.double(0), $0.int(1)) }
             #expect(skill.first?.0 == 0.9 && skill.first?.1 == 1)

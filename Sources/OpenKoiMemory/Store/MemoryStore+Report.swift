@@ -46,7 +46,8 @@ extension MemoryStore {
         summary.tasks = Int(try db.scalarInt("SELECT count(*) FROM tasks") ?? 0)
         summary.completed = Int(
             try db.scalarInt(
-                "SELECT count(*) FROM tasks WHERE status IN ('accepted', 'accepted_best') OR (status IS NULL AND completed_at IS NOT NULL)"
+                "SELECT count(*) FROM tasks WHERE status IN ('accepted', 'accepted_best') "
+                    + "OR (status IS NULL AND completed_at IS NOT NULL)"
             )
                 ?? 0)
         summary.learnings = Int(try db.scalarInt("SELECT count(*) FROM learnings") ?? 0)
@@ -72,20 +73,23 @@ extension MemoryStore {
         switch grouping {
         case "model":
             sql = """
-                SELECT coalesce(model, '(unknown)'), count(*), coalesce(sum(input_tokens), 0), coalesce(sum(output_tokens), 0),
+                SELECT coalesce(model, '(unknown)'), count(*), coalesce(sum(input_tokens), 0),
+                    coalesce(sum(output_tokens), 0),
                     coalesce(sum(total_cost_usd), 0) FROM tasks GROUP BY 1 ORDER BY 5 DESC, 1
                 """
         case "day":
             sql = """
                 SELECT substr(coalesce(completed_at, created_at), 1, 10), count(*), coalesce(sum(input_tokens), 0),
-                    coalesce(sum(output_tokens), 0), coalesce(sum(total_cost_usd), 0) FROM tasks GROUP BY 1 ORDER BY 1 DESC
+                    coalesce(sum(output_tokens), 0), coalesce(sum(total_cost_usd), 0)
+                FROM tasks GROUP BY 1 ORDER BY 1 DESC
                 """
         default:
             // Tasks recorded before v6 have no split: their spend shows as "unsplit".
             sql = """
                 SELECT 'plan', count(*), 0, 0, coalesce(sum(plan_cost_usd), 0) FROM tasks WHERE plan_cost_usd > 0
                 UNION ALL
-                SELECT 'execute', count(*), 0, 0, coalesce(sum(execute_cost_usd), 0) FROM tasks WHERE execute_cost_usd > 0
+                SELECT 'execute', count(*), 0, 0, coalesce(sum(execute_cost_usd), 0) FROM tasks
+                    WHERE execute_cost_usd > 0
                 UNION ALL
                 SELECT 'evaluate', count(*), 0, 0, coalesce(sum(evaluate_cost_usd), 0) FROM tasks
                     WHERE evaluate_cost_usd > 0
@@ -147,7 +151,8 @@ extension MemoryStore {
     /// `skill_effectiveness` as skill → category → (average final score, tasks).
     public func skillEffectiveness() throws(StoreError) -> [String: [String: (avgScore: Double, samples: Int)]] {
         let rows = try db().prepare(
-            "SELECT skill_name, task_category, coalesce(avg_score, 0), coalesce(sample_count, 0) FROM skill_effectiveness"
+            "SELECT skill_name, task_category, coalesce(avg_score, 0), coalesce(sample_count, 0) "
+                + "FROM skill_effectiveness"
         ).rows { ($0.text(0), $0.text(1), $0.double(2), Int($0.int(3))) }
         var out: [String: [String: (avgScore: Double, samples: Int)]] = [:]
         for (skill, category, average, samples) in rows { out[skill, default: [:]][category] = (average, samples) }
