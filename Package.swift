@@ -14,10 +14,18 @@ let package = Package(
         .library(name: "OpenKoiProviders", targets: ["OpenKoiProviders"]),
         .library(name: "OpenKoiSkills", targets: ["OpenKoiSkills"]),
         .library(name: "OpenKoiMemory", targets: ["OpenKoiMemory"]),
+        .library(name: "OpenKoiServer", targets: ["OpenKoiServer"]),
         .library(name: "OpenKoiTesting", targets: ["OpenKoiTesting"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // No traits: the default ones pull full Foundation (ICU) and swift-configuration into the binary.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        // Already in Hummingbird's graph; named so the server can use their types directly.
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // libcurl is dlopen()ed on first HTTP use: linking it costs every start 4–8 ms (DESIGN.md §4).
@@ -39,9 +47,20 @@ let package = Package(
             name: "OpenKoiSkills", dependencies: ["OpenKoiCore", "CYAML"], swiftSettings: strictSwift,
             plugins: ["EmbedSkills"]),
         .target(
+            name: "OpenKoiServer",
+            dependencies: [
+                "OpenKoiCore", "OpenKoiMemory", "OpenKoiProviders",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ], swiftSettings: strictSwift),
+        .target(
             name: "OpenKoiCLI",
             dependencies: [
-                "OpenKoiCore", "OpenKoiProviders", "OpenKoiTools", "OpenKoiSkills", "OpenKoiMemory",
+                "OpenKoiCore", "OpenKoiProviders", "OpenKoiTools", "OpenKoiSkills", "OpenKoiMemory", "OpenKoiServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ], swiftSettings: strictSwift),
         .executableTarget(name: "openkoi", dependencies: ["OpenKoiCLI"], swiftSettings: strictSwift),
@@ -61,6 +80,8 @@ let package = Package(
             name: "OpenKoiToolsTests", dependencies: ["OpenKoiTools", "OpenKoiTesting"], swiftSettings: strictSwift),
         .testTarget(
             name: "OpenKoiMemoryTests", dependencies: ["OpenKoiMemory", "OpenKoiTesting"], swiftSettings: strictSwift),
+        .testTarget(
+            name: "OpenKoiServerTests", dependencies: ["OpenKoiServer", "OpenKoiTesting"], swiftSettings: strictSwift),
         .testTarget(name: "OpenKoiSkillsTests", dependencies: ["OpenKoiSkills"], swiftSettings: strictSwift),
         .testTarget(
             name: "OpenKoiCLITests", dependencies: ["OpenKoiCLI", "OpenKoiTools", "OpenKoiTesting"],

@@ -79,7 +79,7 @@ struct MemoryCLITests {
         #expect(rows.first?["reinforced"] == 1, "the lesson helped the second task pass")
 
         let migrate = try await sandbox.run(["migrate", "--status"])
-        #expect(migrate.stdout.contains("Schema version: 6 (this build: 6)"), "\(migrate.stdout)")
+        #expect(migrate.stdout.contains("Schema version: 7 (this build: 7)"), "\(migrate.stdout)")
         let mode =
             try FileManager.default.attributesOfItem(atPath: sandbox.openkoiHome + "/data/openkoi.db")[
                 .posixPermissions] as? Int
@@ -110,7 +110,7 @@ struct MemoryCLITests {
     @Test func aDatabaseFromANewerOpenKoiIsRefusedAndLeftAlone() async throws {
         let sandbox = try CLISandbox()
         let migrate = try await sandbox.run(["migrate"])
-        #expect(migrate.exitCode == 0 && migrate.stdout.contains("Applied 6 migration(s)."), "\(migrate.transcript)")
+        #expect(migrate.exitCode == 0 && migrate.stdout.contains("Applied 7 migration(s)."), "\(migrate.transcript)")
         let again = try await sandbox.run(["migrate"])
         #expect(again.stdout.hasPrefix("Database is up to date.\n"), "\(again.stdout)")
         let path = sandbox.openkoiHome + "/data/openkoi.db"
@@ -125,7 +125,7 @@ struct MemoryCLITests {
         let before = try Data(contentsOf: URL(fileURLWithPath: path))
         let refused = try await sandbox.run(["migrate"])
         #expect(refused.exitCode == 1, "\(refused.transcript)")
-        #expect(refused.stderr.contains("written by a newer openkoi (schema v99; this build knows up to v6)"))
+        #expect(refused.stderr.contains("written by a newer openkoi (schema v99; this build knows up to v7)"))
         #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before, "not written to")
         let status = try await sandbox.run(["status"])
         #expect(status.exitCode == 1 && status.stderr.contains("newer openkoi"), "\(status.transcript)")
@@ -191,7 +191,8 @@ struct LocalModelMemoryTests {
         let second = try await sandbox.run(
             ["-i", "1", "--yes", "Make test_checksum.py pass: checksum in checksum.py returns the wrong value"],
             environment: environment, timeout: 300)
-        #expect(second.stderr.contains("[recall] 1 lesson(s)"), "\(second.stderr)")
+        // The first run may also leave a heuristic (the small model varies); the anti-pattern must be there.
+        #expect(second.stderr.contains(/\[recall\] [1-9][0-9]* lesson\(s\)/), "\(second.stderr)")
         #expect(
             second.stderr.contains("blocker(s) stayed unresolved after 2 iterations of \"Fix checksum in checksum.py"),
             "\(second.stderr)")

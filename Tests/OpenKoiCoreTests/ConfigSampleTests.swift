@@ -156,8 +156,7 @@ struct ConfigSampleTests {
         // Only the tables whose features have not landed are pointed out, each once, at its line.
         #expect(
             Set(loaded.warnings.map(\.keyPath)) == [
-                "memory.compaction", "plugins",
-                "integrations", "daemon", "api",
+                "memory.compaction", "plugins", "integrations",
             ], "\(loaded.warnings)")
         #expect(
             loaded.warnings.allSatisfy { $0.message.hasSuffix("is not supported yet; its settings have no effect") })

@@ -49,6 +49,8 @@ extension OpenKoiCommand {
           export                  Export learnings, sessions, patterns or tasks.
           learn                   Review the patterns mined from your tasks and the
                                   skills proposed for them.
+          daemon                  Run the REST task queue in the background (start,
+                                  stop, status).
 
           See 'openkoi help <subcommand>' for detailed help.
         """

@@ -55,7 +55,7 @@ struct OpenKoi: ParsableCommand {
         version: "openkoi \(OpenKoiCommand.version)",
         subcommands: [
             Run.self, Batch.self, Models.self, Connect.self, Disconnect.self, Doctor.self, Init.self, Skills.self,
-            Setup.self, Status.self, Migrate.self, Export.self, Learn.self,
+            Setup.self, Status.self, Migrate.self, Export.self, Learn.self, Daemon.self,
         ],
         defaultSubcommand: Run.self)
 }

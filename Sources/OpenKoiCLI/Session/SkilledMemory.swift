@@ -12,7 +12,7 @@ struct SkilledMemory: TaskMemory {
 
     func recall(for task: TaskSpec) async -> Recollection {
         var recollection = await memory.recall(for: task)
-        let category = catalog.category(forTask: task.description)
+        let category = task.category ?? catalog.category(forTask: task.description)
         recollection.category = category
         let history = (try? await memory.store.skillEffectiveness()) ?? [:]
         var effectiveness: [String: SkillEffectiveness] = [:]

@@ -93,6 +93,24 @@ final class ConfigTableReader {
         return result
     }
 
+    /// An array of non-negative numbers (integers accepted), such as a retry schedule in seconds.
+    func numbers(_ key: String) throws(ConfigError) -> [Double]? {
+        guard let value = value(key) else { return nil }
+        guard case .array(let elements) = value else {
+            throw invalid(key, "expected an array of numbers, got \(value.typeName)")
+        }
+        var result: [Double] = []
+        for (index, element) in elements.enumerated() {
+            guard let number = element.doubleValue, number.isFinite, number >= 0 else {
+                throw invalid(
+                    "\(key)[\(index)]", line: table.line(of: key),
+                    "expected a non-negative number, got \(element.typeName)")
+            }
+            result.append(number)
+        }
+        return result
+    }
+
     /// A table whose values are all strings, such as an MCP server's `env`.
     func stringMap(_ key: String) throws(ConfigError) -> [String: String]? {
         guard let value = value(key) else { return nil }

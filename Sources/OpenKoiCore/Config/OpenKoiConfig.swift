@@ -100,7 +100,7 @@ public struct OpenKoiConfig: Sendable, Equatable {
     /// feature removes its entry when it lands.
     static let unsupported: [[String]] = [
         ["memory", "compaction"],
-        ["plugins"], ["integrations"], ["daemon"], ["api"],
+        ["plugins"], ["integrations"],
     ]
 
     static func notYetSupported(in document: TOMLTable, file: String) -> [ConfigWarning] {

@@ -39,6 +39,14 @@ public struct Rubric: Sendable, Hashable {
 /// Picks the rubric for a task (OpenKoiSkills implements it from the bundled and user evaluators).
 public protocol RubricCatalog: Sendable {
     func rubric(forTask description: String) -> Rubric
+    /// The rubric for a task whose caller named its category (`nil`: detect it).
+    func rubric(forTask description: String, category: String?) -> Rubric
+}
+
+extension RubricCatalog {
+    public func rubric(forTask description: String, category: String?) -> Rubric { rubric(forTask: description) }
+
+    public func rubric(for task: TaskSpec) -> Rubric { rubric(forTask: task.description, category: task.category) }
 }
 
 public struct FixedRubricCatalog: RubricCatalog {

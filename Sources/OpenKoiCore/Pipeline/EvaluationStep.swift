@@ -20,7 +20,7 @@ struct EvaluationStep: Sendable {
         task: TaskSpec, plan: Plan, attempt: Attempt, judge: ModelBinding, intent: TaskIntent,
         earlierJudgeScores: [[DimensionScore]], judgeIsExecutor: Bool = false
     ) async throws -> Verdict {
-        let rubric = rubrics.rubric(forTask: task.description)
+        let rubric = rubrics.rubric(for: task)
         // Running the workspace's test suite says nothing about an answer that touched no code
         // (the reference ran it on every iteration of every task).
         let runTests = !attempt.modifiedPaths.isEmpty || Self.codeRubrics.contains(rubric.name)

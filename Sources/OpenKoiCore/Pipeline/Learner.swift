@@ -24,7 +24,7 @@ struct Learner: Sendable {
         let outcome = TaskOutcome(
             spec: run.spec, result: finished.result, iterations: run.iterations, recollection: run.recollection,
             lessons: lessons, executorModel: run.roles.executor.label,
-            evaluatorName: rubrics.rubric(forTask: run.spec.description).name)
+            evaluatorName: rubrics.rubric(for: run.spec).name)
         let report = await memory.learn(from: outcome)
         events.publish(TaskEvent(taskID: run.spec.id, kind: .learned(report)))
     }

@@ -6,14 +6,18 @@ public struct TaskSpec: Sendable, Hashable {
     /// Overrides the session's executor model (`provider/model` or a bare model name).
     public var model: String?
     public var policy: TaskPolicy
+    /// The caller's category (`code`, `sql`, …); `nil`: detected from the task's text and workspace.
+    public var category: String?
 
     public init(
-        id: String = TaskSpec.newID(), description: String, model: String? = nil, policy: TaskPolicy = TaskPolicy()
+        id: String = TaskSpec.newID(), description: String, model: String? = nil, policy: TaskPolicy = TaskPolicy(),
+        category: String? = nil
     ) {
         self.id = id
         self.description = description
         self.model = model
         self.policy = policy
+        self.category = category
     }
 
     public static func newID() -> String { UUID().uuidString.lowercased() }

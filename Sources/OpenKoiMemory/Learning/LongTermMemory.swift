@@ -46,7 +46,8 @@ public struct LongTermMemory: TaskMemory {
         do {
             let hits = try await store.recall(
                 text: task.description, vector: vector, model: embedder?.modelID, excluding: task.id)
-            var recollection = Recollection(category: categorize(task.description), method: method, notes: notes)
+            var recollection = Recollection(
+                category: task.category ?? categorize(task.description), method: method, notes: notes)
             for hit in hits {
                 switch hit {
                 case .lesson(let lesson): recollection.lessons.append(lesson)
@@ -56,7 +57,7 @@ public struct LongTermMemory: TaskMemory {
             return recollection
         } catch {
             return Recollection(
-                category: categorize(task.description), method: method,
+                category: task.category ?? categorize(task.description), method: method,
                 notes: notes + ["memory unavailable: \(error)"])
         }
     }

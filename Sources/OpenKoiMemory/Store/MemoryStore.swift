@@ -36,6 +36,12 @@ public actor MemoryStore {
     /// The connection, opening it (and making its directory, 0700: it holds task text) if needed.
     private func openedConnection() throws(StoreError) -> SQLiteConnection {
         if let connection { return connection }
+        return try Self.open(path: path)
+    }
+
+    /// A new connection to the database at `path`, its directory made (0700) if missing. The daemon's
+    /// queue opens its own this way: one schema, one `openkoi migrate`.
+    package static func open(path: String, migrate: Bool = false) throws(StoreError) -> SQLiteConnection {
         let directory = path.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
         if !directory.isEmpty {
             do {
@@ -44,7 +50,9 @@ public actor MemoryStore {
                 throw StoreError(.sqlite, path: path, message: "cannot create its directory: \(error.reason)")
             }
         }
-        return try SQLiteConnection(path: path)
+        let connection = try SQLiteConnection(path: path)
+        if migrate { try Migrator.migrate(connection) }
+        return connection
     }
 
     /// Runs `body` on the store's connection, inside the actor (reports and tests read rows this way).

@@ -13,6 +13,7 @@ struct Migration: Sendable {
         Migration(version: 4, name: "hybrid_recall", sql: hybridRecall),
         Migration(version: 5, name: "pattern_mining", sql: patternMining),
         Migration(version: 6, name: "phase_costs", sql: phaseCosts),
+        Migration(version: 7, name: "task_queue", sql: taskQueue),
     ]
 
     static var latest: Int { all.last?.version ?? 0 }
@@ -133,5 +134,66 @@ struct Migration: Sendable {
         ALTER TABLE tasks ADD COLUMN plan_cost_usd REAL;
         ALTER TABLE tasks ADD COLUMN execute_cost_usd REAL;
         ALTER TABLE tasks ADD COLUMN evaluate_cost_usd REAL;
+        """
+
+    /// The daemon's durable queue (times are Unix milliseconds). A claim is a lease: `lease_owner`
+    /// holds it until `lease_expires_ms`, and `fence` grows with every claim, so a worker whose lease
+    /// expired cannot write over a newer claim's result. Events are each task's durable log, numbered
+    /// from 1 (the SSE `id:`); idempotency keys map a client's key to the task it created; the
+    /// webhook outbox keeps a delivery until it succeeds or runs out of attempts.
+    static let taskQueue = """
+        CREATE TABLE queue_tasks (
+            id TEXT PRIMARY KEY,
+            description TEXT NOT NULL,
+            request TEXT NOT NULL,
+            status TEXT NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            fence INTEGER NOT NULL DEFAULT 0,
+            lease_owner TEXT,
+            lease_expires_ms INTEGER,
+            reserved_usd REAL NOT NULL DEFAULT 0,
+            queued_ms INTEGER NOT NULL,
+            running_ms INTEGER,
+            cancelling_ms INTEGER,
+            finished_ms INTEGER,
+            output TEXT,
+            score REAL,
+            iterations INTEGER NOT NULL DEFAULT 0,
+            input_tokens INTEGER NOT NULL DEFAULT 0,
+            output_tokens INTEGER NOT NULL DEFAULT 0,
+            cost_usd REAL NOT NULL DEFAULT 0,
+            model TEXT,
+            decision TEXT,
+            error TEXT,
+            iteration_scores TEXT NOT NULL DEFAULT '[]'
+        );
+        CREATE INDEX idx_queue_tasks_status ON queue_tasks(status, queued_ms);
+        CREATE TABLE queue_events (
+            task_id TEXT NOT NULL REFERENCES queue_tasks(id) ON DELETE CASCADE,
+            seq INTEGER NOT NULL,
+            kind TEXT NOT NULL,
+            data TEXT NOT NULL,
+            created_ms INTEGER NOT NULL,
+            PRIMARY KEY (task_id, seq)
+        ) WITHOUT ROWID;
+        CREATE TABLE queue_idempotency (
+            key TEXT PRIMARY KEY,
+            body_hash TEXT NOT NULL,
+            task_id TEXT NOT NULL,
+            created_ms INTEGER NOT NULL
+        );
+        CREATE TABLE webhook_outbox (
+            id TEXT PRIMARY KEY,
+            event TEXT NOT NULL,
+            url TEXT NOT NULL,
+            body TEXT NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_attempt_ms INTEGER NOT NULL,
+            delivered_ms INTEGER,
+            failed_ms INTEGER,
+            last_error TEXT,
+            created_ms INTEGER NOT NULL
+        );
+        CREATE INDEX idx_webhook_outbox_due ON webhook_outbox(delivered_ms, failed_ms, next_attempt_ms);
         """
 }

@@ -10,12 +10,12 @@ import CSQLite
 ///
 /// Opened with WAL (the CLI and a daemon read while the other writes), foreign keys on, and a
 /// busy timeout, so a second process waits for a writer instead of failing.
-final class SQLiteConnection {
-    let path: String
+package final class SQLiteConnection {
+    package let path: String
     private var handle: OpaquePointer?
 
     /// - Parameter busyTimeoutMS: how long a write waits for another process's transaction.
-    init(path: String, busyTimeoutMS: Int32 = 10_000) throws(StoreError) {
+    package init(path: String, busyTimeoutMS: Int32 = 10_000) throws(StoreError) {
         self.path = path
         var db: OpaquePointer?
         let existed = access(path, F_OK) == 0
@@ -60,7 +60,7 @@ final class SQLiteConnection {
     deinit { sqlite3_close_v2(handle) }
 
     /// Runs statements without results (several, separated by `;`).
-    func execute(_ sql: String) throws(StoreError) {
+    package func execute(_ sql: String) throws(StoreError) {
         var message: UnsafeMutablePointer<CChar>?
         let result = sqlite3_exec(handle, sql, nil, nil, &message)
         guard result == SQLITE_OK else {
@@ -70,7 +70,7 @@ final class SQLiteConnection {
         }
     }
 
-    func prepare(_ sql: String) throws(StoreError) -> Statement {
+    package func prepare(_ sql: String) throws(StoreError) -> Statement {
         var statement: OpaquePointer?
         let result = sqlite3_prepare_v2(handle, sql, -1, &statement, nil)
         guard result == SQLITE_OK, let statement else {
@@ -82,7 +82,7 @@ final class SQLiteConnection {
     /// Runs `body` in one transaction: committed if it returns, rolled back if it throws.
     /// `BEGIN IMMEDIATE` takes the write lock up front, so two writers queue on the busy timeout
     /// instead of one failing with SQLITE_BUSY at its first write.
-    func transaction<T>(_ body: () throws(StoreError) -> T) throws(StoreError) -> T {
+    package func transaction<T>(_ body: () throws(StoreError) -> T) throws(StoreError) -> T {
         try execute("BEGIN IMMEDIATE")
         do throws(StoreError) {
             let value = try body()
@@ -94,20 +94,20 @@ final class SQLiteConnection {
         }
     }
 
-    func scalarText(_ sql: String) throws(StoreError) -> String? {
+    package func scalarText(_ sql: String) throws(StoreError) -> String? {
         let statement = try prepare(sql)
         return try statement.step() ? statement.text(0) : nil
     }
 
-    func scalarInt(_ sql: String, _ values: [SQLValue] = []) throws(StoreError) -> Int64? {
+    package func scalarInt(_ sql: String, _ values: [SQLValue] = []) throws(StoreError) -> Int64? {
         let statement = try prepare(sql)
         try statement.bind(values)
         return try statement.step() ? statement.optionalInt(0) : nil
     }
 
-    var changes: Int { Int(sqlite3_changes(handle)) }
+    package var changes: Int { Int(sqlite3_changes(handle)) }
 
-    var lastError: String { handle.map { String(cString: sqlite3_errmsg($0)) } ?? "database closed" }
+    package var lastError: String { handle.map { String(cString: sqlite3_errmsg($0)) } ?? "database closed" }
 
-    func error(_ code: Int32) -> StoreError { StoreError(.sqlite, path: path, message: lastError, code: code) }
+    package func error(_ code: Int32) -> StoreError { StoreError(.sqlite, path: path, message: lastError, code: code) }
 }

@@ -1,34 +1,34 @@
 import CSQLite
 
 /// A value bound to a statement parameter.
-enum SQLValue: Sendable, Hashable {
+package enum SQLValue: Sendable, Hashable {
     case null
     case int(Int64)
     case real(Double)
     case text(String)
     case blob([UInt8])
 
-    static func optional(_ value: String?) -> SQLValue { value.map(SQLValue.text) ?? .null }
-    static func optional(_ value: Double?) -> SQLValue { value.map(SQLValue.real) ?? .null }
-    static func optional(_ value: Int?) -> SQLValue { value.map { .int(Int64($0)) } ?? .null }
+    package static func optional(_ value: String?) -> SQLValue { value.map(SQLValue.text) ?? .null }
+    package static func optional(_ value: Double?) -> SQLValue { value.map(SQLValue.real) ?? .null }
+    package static func optional(_ value: Int?) -> SQLValue { value.map { .int(Int64($0)) } ?? .null }
 }
 
 /// SQLite copies bound text and blobs (`SQLITE_TRANSIENT`, a macro Swift cannot import).
 private let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
 /// A prepared statement; finalised when released.
-final class Statement {
+package final class Statement {
     private let handle: OpaquePointer
     private let connection: SQLiteConnection
 
-    init(_ handle: OpaquePointer, connection: SQLiteConnection) {
+    package init(_ handle: OpaquePointer, connection: SQLiteConnection) {
         self.handle = handle
         self.connection = connection
     }
 
     deinit { sqlite3_finalize(handle) }
 
-    func bind(_ values: [SQLValue]) throws(StoreError) {
+    package func bind(_ values: [SQLValue]) throws(StoreError) {
         sqlite3_reset(handle)
         sqlite3_clear_bindings(handle)
         for (offset, value) in values.enumerated() {
@@ -50,7 +50,7 @@ final class Statement {
 
     /// Advances to the next row; false when done.
     @discardableResult
-    func step() throws(StoreError) -> Bool {
+    package func step() throws(StoreError) -> Bool {
         let result = sqlite3_step(handle)
         switch result {
         case SQLITE_ROW: return true
@@ -60,24 +60,28 @@ final class Statement {
     }
 
     /// Binds `values`, runs to completion.
-    func run(_ values: [SQLValue] = []) throws(StoreError) {
+    package func run(_ values: [SQLValue] = []) throws(StoreError) {
         try bind(values)
         while try step() {}
     }
 
     /// Binds `values` and maps every row.
-    func rows<T>(_ values: [SQLValue] = [], _ read: (Statement) throws(StoreError) -> T) throws(StoreError) -> [T] {
+    package func rows<T>(_ values: [SQLValue] = [], _ read: (Statement) throws(StoreError) -> T) throws(StoreError)
+        -> [T]
+    {
         try bind(values)
         var out: [T] = []
         while try step() { out.append(try read(self)) }
         return out
     }
 
-    var columnCount: Int32 { sqlite3_column_count(handle) }
-    func columnName(_ column: Int32) -> String { sqlite3_column_name(handle, column).map { String(cString: $0) } ?? "" }
+    package var columnCount: Int32 { sqlite3_column_count(handle) }
+    package func columnName(_ column: Int32) -> String {
+        sqlite3_column_name(handle, column).map { String(cString: $0) } ?? ""
+    }
 
     /// The column as it is stored: integer, real, text, blob (as its byte count) or null.
-    func value(_ column: Int32) -> SQLValue {
+    package func value(_ column: Int32) -> SQLValue {
         switch sqlite3_column_type(handle, column) {
         case SQLITE_INTEGER: return .int(int(column))
         case SQLITE_FLOAT: return .real(double(column))
@@ -87,21 +91,21 @@ final class Statement {
         }
     }
 
-    func isNull(_ column: Int32) -> Bool { sqlite3_column_type(handle, column) == SQLITE_NULL }
-    func int(_ column: Int32) -> Int64 { sqlite3_column_int64(handle, column) }
-    func optionalInt(_ column: Int32) -> Int64? { isNull(column) ? nil : int(column) }
-    func double(_ column: Int32) -> Double { sqlite3_column_double(handle, column) }
-    func optionalDouble(_ column: Int32) -> Double? { isNull(column) ? nil : double(column) }
+    package func isNull(_ column: Int32) -> Bool { sqlite3_column_type(handle, column) == SQLITE_NULL }
+    package func int(_ column: Int32) -> Int64 { sqlite3_column_int64(handle, column) }
+    package func optionalInt(_ column: Int32) -> Int64? { isNull(column) ? nil : int(column) }
+    package func double(_ column: Int32) -> Double { sqlite3_column_double(handle, column) }
+    package func optionalDouble(_ column: Int32) -> Double? { isNull(column) ? nil : double(column) }
 
-    func text(_ column: Int32) -> String {
+    package func text(_ column: Int32) -> String {
         guard let pointer = sqlite3_column_text(handle, column) else { return "" }
         let count = Int(sqlite3_column_bytes(handle, column))
         return String(decoding: UnsafeBufferPointer(start: pointer, count: count), as: UTF8.self)
     }
 
-    func optionalText(_ column: Int32) -> String? { isNull(column) ? nil : text(column) }
+    package func optionalText(_ column: Int32) -> String? { isNull(column) ? nil : text(column) }
 
-    func blob(_ column: Int32) -> [UInt8] {
+    package func blob(_ column: Int32) -> [UInt8] {
         let count = Int(sqlite3_column_bytes(handle, column))
         guard count > 0, let pointer = sqlite3_column_blob(handle, column) else { return [] }
         return Array(UnsafeRawBufferPointer(start: pointer, count: count))

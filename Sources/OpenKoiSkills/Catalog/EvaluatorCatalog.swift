@@ -26,6 +26,15 @@ public struct EvaluatorCatalog: RubricCatalog {
         evaluator(forTask: description)?.rubric ?? .fallback
     }
 
+    /// A named category chooses its evaluator outright (the REST API's `category`); an unknown one
+    /// falls back to detection.
+    public func rubric(forTask description: String, category: String?) -> Rubric {
+        if let category, let entry = evaluators.last(where: { $0.skill.categories.contains(category) }) {
+            return entry.skill.rubric
+        }
+        return rubric(forTask: description)
+    }
+
     /// The task's category, counting the categories the installed evaluators add.
     public func category(forTask description: String) -> String {
         TaskCategory.detect(task: description, workspaceFiles: workspaceFiles, extraCategories: extraCategories)

@@ -1,0 +1,68 @@
+import Hummingbird
+import Logging
+import NIOCore
+import OpenKoiCore
+import OpenKoiProviders
+import ServiceLifecycle
+import UnixSignals
+
+/// One daemon process: the REST API, the queue workers and the webhook sender under one service
+/// group, shut down gracefully on SIGTERM or SIGINT (workers first: they stop claiming and let running
+/// tasks finish within the grace period; the sender last, so the final webhooks go out).
+public struct DaemonRuntime: Sendable {
+    public var queue: SQLiteTaskQueue
+    public var runner: any TaskRunner
+    public var api: APIConfiguration
+    public var bind: String
+    public var port: Int
+    public var workers: QueueWorkers.Settings
+    public var webhooks: WebhooksConfig
+    public var owner: String
+
+    public init(
+        queue: SQLiteTaskQueue, runner: any TaskRunner, api: APIConfiguration, bind: String, port: Int,
+        workers: QueueWorkers.Settings, webhooks: WebhooksConfig, owner: String
+    ) {
+        self.queue = queue
+        self.runner = runner
+        self.api = api
+        self.bind = bind
+        self.port = port
+        self.workers = workers
+        self.webhooks = webhooks
+        self.owner = owner
+    }
+
+    /// Recovers what a dead daemon left, then serves until a signal (or `shutdown`) stops it.
+    /// - Parameter listening: called once with the bound port (0 in config binds an ephemeral one).
+    public func run(
+        transport: any HTTPTransport = CurlTransport(), signals: [UnixSignal] = [.sigterm, .sigint],
+        listening: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) async throws {
+        let recovered = try await queue.recoverAbandoned(policy: workers.onInterrupt)
+        if recovered > 0 { DaemonLog.info("recovered \(recovered) task(s) a stopped daemon left running") }
+        var logger = Logger(label: "openkoi.daemon")
+        logger.logLevel = .warning
+        let signer = try webhooks.secret.map { secret throws(WebhookSecretError) in try WebhookSigner(secret: secret) }
+        let sender = WebhookSender(
+            queue: queue, transport: transport, signer: signer, schedule: webhooks.retryScheduleSeconds,
+            userAgent: "openkoi/\(api.version)")
+        let workerService = QueueWorkers(
+            queue: queue, runner: runner, settings: workers, owner: owner, webhooks: WebhookComposer(webhooks))
+        let bind = self.bind
+        let app = Application(
+            router: TaskAPI(queue: queue, configuration: api).router(),
+            configuration: .init(address: .hostname(bind, port: port), serverName: nil),
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port ?? 0
+                DaemonLog.info("API listening on http://\(bind):\(port)")
+                await listening(port)
+            },
+            logger: logger)
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [.init(service: sender), .init(service: app), .init(service: workerService)],
+                gracefulShutdownSignals: signals, cancellationSignals: [], logger: logger))
+        try await group.run()
+    }
+}

@@ -1,0 +1,97 @@
+import OpenKoiCore
+import OpenKoiMemory
+
+/// One webhook delivery as the outbox holds it: the same id (the `webhook-id` header) on every attempt.
+public struct WebhookDelivery: Sendable, Hashable {
+    public var id: String
+    public var event: String
+    public var url: String
+    public var body: String
+    public var attempts: Int
+
+    public init(id: String, event: String, url: String, body: String, attempts: Int = 0) {
+        self.id = id
+        self.event = event
+        self.url = url
+        self.body = body
+        self.attempts = attempts
+    }
+}
+
+extension SQLiteTaskQueue {
+    public static let outboxKey = "queue:outbox"
+
+    static func insert(_ db: SQLiteConnection, _ delivery: WebhookDelivery, time: Int64) throws(StoreError) {
+        try db.prepare(
+            "INSERT OR IGNORE INTO webhook_outbox(id, event, url, body, next_attempt_ms, created_ms) VALUES (?, ?, ?, ?, ?, ?)"
+        ).run([
+            .text(delivery.id), .text(delivery.event), .text(delivery.url), .text(delivery.body), .int(time),
+            .int(time),
+        ])
+    }
+
+    /// Queues deliveries outside a task's result (CLI runs, budget warnings).
+    public func enqueueWebhooks(_ deliveries: [WebhookDelivery]) throws {
+        guard !deliveries.isEmpty else { return }
+        let db = try db()
+        let time = now()
+        try db.transaction { () throws(StoreError) in
+            for delivery in deliveries { try Self.insert(db, delivery, time: time) }
+        }
+        signal.notify(Self.outboxKey)
+    }
+
+    /// Deliveries whose next attempt is due, oldest first; and when the next one after them is due.
+    public func dueWebhooks(limit: Int = 32) throws -> (due: [WebhookDelivery], nextMS: Int64?) {
+        let db = try db()
+        let time = now()
+        let due = try db.prepare(
+            """
+            SELECT id, event, url, body, attempts FROM webhook_outbox
+            WHERE delivered_ms IS NULL AND failed_ms IS NULL AND next_attempt_ms <= ? ORDER BY next_attempt_ms LIMIT ?
+            """
+        ).rows([.int(time), .int(Int64(limit))]) {
+            WebhookDelivery(
+                id: $0.text(0), event: $0.text(1), url: $0.text(2), body: $0.text(3), attempts: Int($0.int(4)))
+        }
+        let next = try db.scalarInt(
+            "SELECT min(next_attempt_ms) FROM webhook_outbox WHERE delivered_ms IS NULL AND failed_ms IS NULL AND next_attempt_ms > ?",
+            [.int(time)])
+        return (due, next)
+    }
+
+    /// Records an attempt: delivered, due again at `retryAtMS`, or given up (`retryAtMS` nil).
+    public func recordAttempt(_ id: String, delivered: Bool, error: String?, retryAtMS: Int64?) throws {
+        let db = try db()
+        let time = now()
+        if delivered {
+            try db.prepare(
+                "UPDATE webhook_outbox SET attempts = attempts + 1, delivered_ms = ?, last_error = NULL WHERE id = ?"
+            )
+            .run([.int(time), .text(id)])
+        } else if let retryAtMS {
+            try db.prepare(
+                "UPDATE webhook_outbox SET attempts = attempts + 1, next_attempt_ms = ?, last_error = ? WHERE id = ?"
+            )
+            .run([.int(retryAtMS), .optional(error), .text(id)])
+        } else {
+            try db.prepare(
+                "UPDATE webhook_outbox SET attempts = attempts + 1, failed_ms = ?, last_error = ? WHERE id = ?"
+            )
+            .run([.int(time), .optional(error), .text(id)])
+        }
+    }
+
+    /// Every delivery with its state (tests and `daemon status`).
+    public func outbox() throws -> [(delivery: WebhookDelivery, delivered: Bool, failed: Bool, lastError: String?)] {
+        try db().prepare(
+            "SELECT id, event, url, body, attempts, delivered_ms IS NOT NULL, failed_ms IS NOT NULL, last_error FROM webhook_outbox ORDER BY created_ms, rowid"
+        ).rows {
+            (
+                WebhookDelivery(
+                    id: $0.text(0), event: $0.text(1), url: $0.text(2), body: $0.text(3), attempts: Int($0.int(4))),
+                $0.int(5) != 0, $0.int(6) != 0, $0.optionalText(7)
+            )
+        }
+    }
+}

@@ -1,0 +1,361 @@
+import FoundationEssentials
+import OpenKoiCore
+import OpenKoiMemory
+import OpenKoiProviders
+
+/// The daemon's durable queue in the memory database (`<data>/openkoi.db`, WAL). Every change is
+/// one transaction, committed with `synchronous = FULL` before the caller hears of it: a task the
+/// API accepted survives kill -9 and power loss.
+///
+/// One daemon per data directory (its lock) owns the queue, so at start every lease it finds belongs
+/// to a dead worker and is recovered at once.
+public actor SQLiteTaskQueue {
+    public nonisolated let path: String
+    public nonisolated let limits: QueueLimits
+    /// Wakes SSE streams and workers after a commit (keys: a task's id, or `queuedKey`).
+    public nonisolated let signal = EventSignal()
+    public static let queuedKey = "queue:queued"
+    let now: @Sendable () -> Int64
+    private var connection: SQLiteConnection?
+    /// Idempotency keys whose request is still arriving: a duplicate meanwhile is refused (409).
+    private var creating: Set<String> = []
+
+    public init(
+        path: String, limits: QueueLimits = QueueLimits(), now: @escaping @Sendable () -> Int64 = QueueClock.now
+    ) {
+        self.path = path
+        self.limits = limits
+        self.now = now
+    }
+
+    func db() throws -> SQLiteConnection {
+        if let connection { return connection }
+        let opened = try MemoryStore.open(path: path, migrate: true)
+        // The queue's promise is durability: every commit reaches the disk before it is acknowledged.
+        try opened.execute("PRAGMA synchronous = FULL")
+        connection = opened
+        return opened
+    }
+
+    // MARK: Enqueue
+
+    /// Marks an idempotency key as being created (before its body is read); 409 when it already is.
+    public func reserve(key: String) throws(APIError) {
+        guard !creating.contains(key) else {
+            throw APIError(
+                .conflict, code: "idempotency_in_progress",
+                message: "a request with this Idempotency-Key is still being processed; retry once it has finished")
+        }
+        creating.insert(key)
+        signal.notify(Self.reservedKey(key))
+    }
+
+    public func release(key: String) { creating.remove(key) }
+
+    /// Whether a request with this idempotency key is being created now.
+    public func isReserved(key: String) -> Bool { creating.contains(key) }
+
+    /// Notified when an idempotency key is reserved (tests wait on it).
+    public static func reservedKey(_ key: String) -> String { "reserved:" + key }
+
+    /// Commits a new task, or returns the task an earlier request with the same key created.
+    /// - Throws: `APIError` 422 when the key was used with a different body, 429 when the queue is
+    ///   full, 422 when the task's budget would pass the daily budget; a store error otherwise.
+    public func enqueue(_ request: TaskRequest, idempotencyKey key: String? = nil) throws -> EnqueueOutcome {
+        let db = try db()
+        let stored = request.json.jsonString
+        let bodyHash = SHA256.hexHash(Array(stored.utf8))
+        let time = now()
+        let outcome = try db.transaction { () throws(StoreError) -> Result<EnqueueOutcome, APIError> in
+            if let key {
+                try db.prepare("DELETE FROM queue_idempotency WHERE created_ms < ?").run([
+                    .int(time - limits.idempotencyWindowMS)
+                ])
+                let earlier = try db.prepare("SELECT body_hash, task_id FROM queue_idempotency WHERE key = ?").rows([
+                    .text(key)
+                ]) { ($0.text(0), $0.text(1)) }.first
+                if let (hash, taskID) = earlier {
+                    guard hash == bodyHash else {
+                        return .failure(
+                            APIError(
+                                .unprocessable, code: "idempotency_mismatch",
+                                message: "this Idempotency-Key was used with a different request body"))
+                    }
+                    if let task = try Self.task(db, id: taskID) { return .success(.replayed(task)) }
+                }
+            }
+            let waiting = try db.scalarInt("SELECT count(*) FROM queue_tasks WHERE status = 'queued'") ?? 0
+            if waiting >= limits.maxQueued {
+                return .failure(
+                    APIError(
+                        .tooManyRequests, code: "queue_full",
+                        message: "the queue holds \(waiting) tasks, its limit ([daemon] max_queued); retry later",
+                        retryAfter: limits.retryAfterSeconds))
+            }
+            let reserve = request.budgetUSD ?? limits.defaultTaskBudgetUSD
+            if let daily = limits.dailyBudgetUSD {
+                let committed = try Self.spentAndReserved(db, since: time - 86_400_000)
+                if committed + reserve > daily + 1e-9 {
+                    return .failure(
+                        APIError(
+                            .unprocessable, code: "over_daily_budget",
+                            message:
+                                "this task may spend $\(NumberText.fixed(reserve, decimals: 2)); with $\(NumberText.fixed(committed, decimals: 2)) spent or reserved in the last 24 h that passes [daemon] daily_budget_usd ($\(NumberText.fixed(daily, decimals: 2)))",
+                            field: "budget_usd"))
+                }
+            }
+            let id = TaskSpec.newID()
+            try db.prepare(
+                "INSERT INTO queue_tasks(id, description, request, status, reserved_usd, queued_ms) VALUES (?, ?, ?, 'queued', ?, ?)"
+            ).run([.text(id), .text(request.description), .text(stored), .real(reserve), .int(time)])
+            if let key {
+                try db.prepare(
+                    "INSERT OR REPLACE INTO queue_idempotency(key, body_hash, task_id, created_ms) VALUES (?, ?, ?, ?)"
+                ).run([.text(key), .text(bodyHash), .text(id), .int(time)])
+            }
+            try Self.appendEvent(db, taskID: id, kind: "queued", data: ["status": "queued"], time: time)
+            guard let task = try Self.task(db, id: id) else {
+                throw StoreError(.sqlite, path: path, message: "the new task \(id) could not be read back")
+            }
+            return .success(.created(task))
+        }.get()
+        if case .created = outcome { signal.notify(Self.queuedKey) }
+        return outcome
+    }
+
+    // MARK: Claims
+
+    /// Takes the oldest queued task for `owner` until `leaseMS` from now, with a new fence.
+    public func claim(owner: String, leaseMS: Int64) throws -> Claim? {
+        let db = try db()
+        let time = now()
+        return try db.transaction { () throws(StoreError) -> Claim? in
+            guard
+                let id = try db.prepare(
+                    "SELECT id FROM queue_tasks WHERE status = 'queued' ORDER BY queued_ms, rowid LIMIT 1"
+                ).rows { $0.text(0) }.first
+            else { return nil }
+            try db.prepare(
+                """
+                UPDATE queue_tasks SET status = 'running', attempts = attempts + 1, fence = fence + 1,
+                    lease_owner = ?, lease_expires_ms = ?, running_ms = coalesce(running_ms, ?) WHERE id = ?
+                """
+            ).run([.text(owner), .int(time + leaseMS), .int(time), .text(id)])
+            guard let task = try Self.task(db, id: id),
+                let fence = try db.scalarInt("SELECT fence FROM queue_tasks WHERE id = ?", [.text(id)])
+            else { return nil }
+            try Self.appendEvent(
+                db, taskID: id, kind: "status",
+                data: ["status": "running", "attempt": .number(Double(task.attempts))], time: time)
+            return Claim(task: task, owner: owner, fence: fence)
+        }
+    }
+
+    /// Extends a live claim. Returns false when the claim was lost (expired and taken, or finished);
+    /// `cancelRequested` tells the worker to abort.
+    public func renew(_ claim: Claim, leaseMS: Int64) throws -> (held: Bool, cancelRequested: Bool) {
+        let db = try db()
+        let time = now()
+        return try db.transaction { () throws(StoreError) -> (Bool, Bool) in
+            try db.prepare(
+                """
+                UPDATE queue_tasks SET lease_expires_ms = ?
+                WHERE id = ? AND fence = ? AND lease_owner = ? AND status IN ('running', 'cancelling')
+                """
+            ).run([.int(time + leaseMS), .text(claim.task.id), .int(claim.fence), .text(claim.owner)])
+            guard db.changes == 1 else { return (false, false) }
+            let status = try db.prepare("SELECT status FROM queue_tasks WHERE id = ?").rows([.text(claim.task.id)]) {
+                $0.text(0)
+            }.first
+            return (true, status == QueueStatus.cancelling.rawValue)
+        }
+    }
+
+    /// Writes the task's result if `claim` still holds it; false (nothing written) when a newer claim
+    /// or a final status got there first. Webhook deliveries are queued in the same transaction.
+    public func finish(_ claim: Claim, result: TaskResult, webhooks: [WebhookDelivery] = []) throws -> Bool {
+        let db = try db()
+        let time = now()
+        let status = Self.status(for: result)
+        let written = try db.transaction { () throws(StoreError) -> Bool in
+            try db.prepare(
+                """
+                UPDATE queue_tasks SET status = ?, finished_ms = ?, lease_owner = NULL, lease_expires_ms = NULL,
+                    reserved_usd = 0, output = ?, score = ?, iterations = ?, input_tokens = ?, output_tokens = ?,
+                    cost_usd = cost_usd + ?, model = ?, decision = ?, error = ?
+                WHERE id = ? AND fence = ? AND status IN ('running', 'cancelling')
+                """
+            ).run([
+                .text(status.rawValue), .int(time), .text(result.output), .optional(result.score),
+                .int(Int64(result.iterations)), .int(Int64(result.usage.inputTokens)),
+                .int(Int64(result.usage.outputTokens)),
+                .real(result.costUSD), .text(result.model), .text(result.decision.rawValue),
+                .optional(result.error), .text(claim.task.id), .int(claim.fence),
+            ])
+            guard db.changes == 1 else { return false }
+            var data: [String: JSONValue] = [
+                "status": .string(status.rawValue), "decision": .string(result.decision.rawValue),
+                "iterations": .number(Double(result.iterations)), "cost_usd": .number(result.costUSD),
+                "tokens": .number(Double(result.usage.total)), "final": true,
+            ]
+            data["score"] = result.score.map(JSONValue.number) ?? .null
+            data["error"] = result.error.map(JSONValue.string) ?? .null
+            try Self.appendEvent(db, taskID: claim.task.id, kind: "finished", data: .object(data), time: time)
+            for delivery in webhooks { try Self.insert(db, delivery, time: time) }
+            return true
+        }
+        if written {
+            signal.notify(claim.task.id)
+            if !webhooks.isEmpty { signal.notify(Self.outboxKey) }
+        }
+        return written
+    }
+
+    /// Gives a claimed task back after a shutdown that could not wait for it: queued again (its
+    /// spend kept) or `interrupted`, per `[daemon] on_interrupt`.
+    public func release(_ claim: Claim, partial result: TaskResult?, policy: QueueStatus.InterruptPolicy) throws {
+        let db = try db()
+        let time = now()
+        try db.transaction { () throws(StoreError) in
+            try Self.interrupt(
+                db, id: claim.task.id, fence: claim.fence, spent: result?.costUSD ?? 0, policy: policy,
+                maxAttempts: limits.maxAttempts, time: time, reason: "the daemon stopped while it ran")
+        }
+        signal.notify(claim.task.id)
+    }
+
+    /// After a restart: every task a dead worker held is requeued or marked `interrupted`; a task
+    /// that was being cancelled is `cancelled`. Returns how many were recovered.
+    @discardableResult
+    public func recoverAbandoned(policy: QueueStatus.InterruptPolicy, onlyExpired: Bool = false) throws -> Int {
+        let db = try db()
+        let time = now()
+        let recovered = try db.transaction { () throws(StoreError) -> [String] in
+            let rows = try db.prepare(
+                "SELECT id, fence, status FROM queue_tasks WHERE status IN ('running', 'cancelling') AND (? = 0 OR lease_expires_ms < ?)"
+            ).rows([.int(onlyExpired ? 1 : 0), .int(time)]) { ($0.text(0), $0.int(1), $0.text(2)) }
+            for (id, fence, status) in rows {
+                if status == QueueStatus.cancelling.rawValue {
+                    try Self.markFinal(db, id: id, status: .cancelled, error: "task cancelled", time: time)
+                } else {
+                    try Self.interrupt(
+                        db, id: id, fence: fence, spent: 0, policy: policy, maxAttempts: limits.maxAttempts,
+                        time: time, reason: "its worker stopped (daemon restart or crash)")
+                }
+            }
+            return rows.map(\.0)
+        }
+        for id in recovered { signal.notify(id) }
+        if !recovered.isEmpty { signal.notify(Self.queuedKey) }
+        return recovered.count
+    }
+
+    // MARK: Cancel
+
+    /// Cancels a task: a queued one at once, a running one by moving it to `cancelling` (its worker
+    /// aborts the in-flight call). A final task is returned unchanged, so cancel is idempotent.
+    public func requestCancel(id: String) throws -> QueuedTask? {
+        let db = try db()
+        let time = now()
+        let task = try db.transaction { () throws(StoreError) -> QueuedTask? in
+            guard let task = try Self.task(db, id: id) else { return nil }
+            switch task.status {
+            case .queued:
+                try Self.markFinal(
+                    db, id: id, status: .cancelled, error: "task cancelled before it started", time: time)
+            case .running:
+                try db.prepare("UPDATE queue_tasks SET status = 'cancelling', cancelling_ms = ? WHERE id = ?").run([
+                    .int(time), .text(id),
+                ])
+                try Self.appendEvent(db, taskID: id, kind: "status", data: ["status": "cancelling"], time: time)
+            case .cancelling, .succeeded, .failed, .cancelled, .interrupted: break
+            }
+            return try Self.task(db, id: id)
+        }
+        signal.notify(id)
+        signal.notify(Self.cancelKey(id))
+        return task
+    }
+
+    /// Notified when a cancel of the task is requested (its worker waits on it).
+    public static func cancelKey(_ id: String) -> String { "cancel:" + id }
+
+    // MARK: Reads
+
+    public func task(id: String) throws -> QueuedTask? { try Self.task(db(), id: id) }
+
+    /// Newest first; `before` is the previous page's last `queued_ms`/id cursor.
+    public func list(status: QueueStatus?, limit: Int, after cursor: String?) throws -> (
+        tasks: [QueuedTask], next: String?
+    ) {
+        let db = try db()
+        var sql = "SELECT \(Self.columns) FROM queue_tasks WHERE 1 = 1"
+        var values: [SQLValue] = []
+        if let status {
+            sql += " AND status = ?"
+            values.append(.text(status.rawValue))
+        }
+        if let cursor, let rowid = Int64(cursor) {
+            sql += " AND rowid < ?"
+            values.append(.int(rowid))
+        }
+        sql += " ORDER BY rowid DESC LIMIT ?"
+        values.append(.int(Int64(limit + 1)))
+        var rows = try db.prepare(sql).rows(values) { ($0.int(20), Self.read($0)) }
+        var next: String?
+        if rows.count > limit {
+            rows.removeLast()
+            next = rows.last.map { String($0.0) }
+        }
+        return (rows.map(\.1), next)
+    }
+
+    public func health() throws -> QueueHealth {
+        let db = try db()
+        let statement = try db.prepare(
+            """
+            SELECT (SELECT count(*) FROM queue_tasks WHERE status = 'queued'),
+                   (SELECT count(*) FROM queue_tasks WHERE status IN ('running', 'cancelling')),
+                   (SELECT min(queued_ms) FROM queue_tasks WHERE status = 'queued'),
+                   (SELECT count(*) FROM queue_tasks WHERE lease_owner IS NOT NULL AND lease_expires_ms >= ?)
+            """)
+        try statement.bind([.int(now())])
+        guard try statement.step() else {
+            return QueueHealth(queued: 0, running: 0, oldestQueuedMS: nil, activeLeases: 0)
+        }
+        return QueueHealth(
+            queued: Int(statement.int(0)), running: Int(statement.int(1)), oldestQueuedMS: statement.optionalInt(2),
+            activeLeases: Int(statement.int(3)))
+    }
+
+    public var currentTime: Int64 { now() }
+}
+
+/// Bounds the queue keeps (`[daemon]`).
+public struct QueueLimits: Sendable, Hashable {
+    /// Queued tasks at which POST answers 429.
+    public var maxQueued: Int
+    public var retryAfterSeconds: Int
+    /// Claims of one task before a restart reports it `interrupted` instead of running it again.
+    public var maxAttempts: Int
+    public var dailyBudgetUSD: Double?
+    /// What a task without `budget_usd` reserves (the policy's per-task USD budget).
+    public var defaultTaskBudgetUSD: Double
+    public var idempotencyWindowMS: Int64
+
+    public init(
+        maxQueued: Int = 1000, retryAfterSeconds: Int = 5, maxAttempts: Int = 3, dailyBudgetUSD: Double? = nil,
+        defaultTaskBudgetUSD: Double = 2, idempotencyWindowMS: Int64 = 86_400_000
+    ) {
+        self.maxQueued = maxQueued
+        self.retryAfterSeconds = retryAfterSeconds
+        self.maxAttempts = maxAttempts
+        self.dailyBudgetUSD = dailyBudgetUSD
+        self.defaultTaskBudgetUSD = defaultTaskBudgetUSD
+        self.idempotencyWindowMS = idempotencyWindowMS
+    }
+}
+
+public enum QueueClock {
+    @Sendable public static func now() -> Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)) }
+}
