@@ -76,6 +76,13 @@ func runBatch(session: Session, lines: [String?], policy: TaskPolicy, concurrenc
     // Tasks submitted at once: the pipeline's admission limit, so the file is read as capacity frees up.
     let window = configuration.maxInFlight
     let pipeline = Pipeline(configuration: configuration, services: session.services(events: bus, channel: "batch"))
+    let webhooks = SessionWebhooks(session: session)
+    // Subscribed before the task starts, so no warning is published before anyone listens.
+    let budgetWarnings = webhooks.map { hooks in
+        let events = bus.subscribe()
+        return Task { await hooks.watch(events) }
+    }
+    var results: [TaskResult] = []
 
     var outcome = BatchOutcome()
     var finished = 0
@@ -88,6 +95,7 @@ func runBatch(session: Session, lines: [String?], policy: TaskPolicy, concurrenc
         }
         finished += 1
         outcome.count(result)
+        if webhooks != nil { results.append(result) }
         if !quiet {
             let score = result.score.map { NumberText.fixed($0, decimals: 2) } ?? "n/a"
             let id = TerminalText.escaped(result.taskID)
@@ -120,6 +128,8 @@ func runBatch(session: Session, lines: [String?], policy: TaskPolicy, concurrenc
     await pipeline.shutdown()
     bus.finish()
     await recorded.value
+    await budgetWarnings?.value
+    await webhooks?.finish(results)
     if Task.isCancelled { outcome.interrupted = true } else { await PatternUpkeep(session: session).afterTasks() }
     return outcome.exitCode
 }

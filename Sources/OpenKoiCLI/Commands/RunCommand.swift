@@ -78,6 +78,12 @@ func execute(session: Session, spec: TaskSpec, quiet: Bool, json: Bool) async ->
     // see its `finished` event (history is lossless; the progress shows the cancellation).
     let rendered = Task { if let progress { await renderer.render(progress) } }
     let recorded = Task { await recorder.record(state) }
+    let webhooks = SessionWebhooks(session: session)
+    // Subscribed before the task starts, so no warning is published before anyone listens.
+    let budgetWarnings = webhooks.map { hooks in
+        let events = bus.subscribe()
+        return Task { await hooks.watch(events) }
+    }
 
     let result = await pipeline.submit(spec)
 
@@ -96,6 +102,8 @@ func execute(session: Session, spec: TaskSpec, quiet: Bool, json: Bool) async ->
     bus.finish()
     await rendered.value
     await recorded.value
+    await budgetWarnings?.value
+    await webhooks?.finish([result])
     // Mines usage patterns when `[patterns] mine_interval_hours` have passed (and may propose a skill).
     if !Task.isCancelled { await PatternUpkeep(session: session).afterTasks() }
     if let writeFailure {

@@ -37,7 +37,8 @@ extension Session {
         -> SkilledMemory
     {
         let store = MemoryStore(path: paths.dbFile, decayRate: config.memory.learningDecayRate)
-        let embedder = self.embedder(resolver: resolver)
+        // An idle daemon keeps the model out of memory until its first task recalls.
+        let embedder = self.embedder(resolver: resolver, preload: channel != "daemon")
         let memory = LongTermMemory(
             store: store, embedder: embedder.embedder, session: SessionInfo(channel: channel),
             embedderNote: embedder.note, categorize: { catalog.category(forTask: $0) },
@@ -49,7 +50,8 @@ extension Session {
     }
 
     /// The configured embedding API, else none (keyword recall), with a note saying how to get one.
-    func embedder(resolver: ProviderResolver) -> (embedder: (any TextEmbedder)?, note: String?) {
+    /// - Parameter preload: load the offline model now, in the background (a task is about to run).
+    func embedder(resolver: ProviderResolver, preload: Bool = true) -> (embedder: (any TextEmbedder)?, note: String?) {
         if let spec = config.models.embedder, !spec.isEmpty {
             return (ProviderEmbedder(spec: spec, resolver: resolver), nil)
         }
@@ -57,7 +59,7 @@ extension Session {
         if LocalEmbedder.isInstalled(at: directory) {
             let local = LocalEmbedder(directory: directory)
             // Loads the model (~20–30 ms) while discovery and planning start, off recall's path.
-            Task.detached { try? await local.preload() }
+            if preload { Task.detached { try? await local.preload() } }
             return (local, nil)
         }
         return (nil, "no embedder (run scripts/embedder/install.sh, or set [models] embedder)")

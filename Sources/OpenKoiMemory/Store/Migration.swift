@@ -182,6 +182,7 @@ struct Migration: Sendable {
             task_id TEXT NOT NULL,
             created_ms INTEGER NOT NULL
         );
+        CREATE INDEX idx_queue_idempotency_created ON queue_idempotency(created_ms);
         CREATE TABLE webhook_outbox (
             id TEXT PRIMARY KEY,
             event TEXT NOT NULL,

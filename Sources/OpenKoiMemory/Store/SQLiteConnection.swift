@@ -13,6 +13,7 @@ import CSQLite
 package final class SQLiteConnection {
     package let path: String
     private var handle: OpaquePointer?
+    private var statements: [String: Statement] = [:]
 
     /// - Parameter busyTimeoutMS: how long a write waits for another process's transaction.
     package init(path: String, busyTimeoutMS: Int32 = 10_000) throws(StoreError) {
@@ -57,7 +58,10 @@ package final class SQLiteConnection {
         }
     }
 
-    deinit { sqlite3_close_v2(handle) }
+    deinit {
+        statements.removeAll()
+        sqlite3_close_v2(handle)
+    }
 
     /// Runs statements without results (several, separated by `;`).
     package func execute(_ sql: String) throws(StoreError) {
@@ -77,6 +81,15 @@ package final class SQLiteConnection {
             throw StoreError(.sqlite, path: path, message: "\(lastError) (in: \(sql.prefix(80)))", code: result)
         }
         return Statement(statement, connection: self)
+    }
+
+    /// A prepared statement kept for reuse (hot paths such as the daemon's enqueue prepare the same
+    /// few statements thousands of times). Use it with `run` or `rows`, which reset it when done.
+    package func cached(_ sql: String) throws(StoreError) -> Statement {
+        if let statement = statements[sql] { return statement }
+        let statement = try prepare(sql)
+        statements[sql] = statement
+        return statement
     }
 
     /// Runs `body` in one transaction: committed if it returns, rolled back if it throws.

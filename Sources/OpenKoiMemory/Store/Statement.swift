@@ -62,6 +62,7 @@ package final class Statement {
     /// Binds `values`, runs to completion.
     package func run(_ values: [SQLValue] = []) throws(StoreError) {
         try bind(values)
+        defer { sqlite3_reset(handle) }
         while try step() {}
     }
 
@@ -70,6 +71,8 @@ package final class Statement {
         -> [T]
     {
         try bind(values)
+        // Reset when done, so a cached statement holds no read transaction open between uses.
+        defer { sqlite3_reset(handle) }
         var out: [T] = []
         while try step() { out.append(try read(self)) }
         return out

@@ -55,28 +55,28 @@ extension SQLiteTaskQueue {
 
     static func apply(_ db: SQLiteConnection, _ progress: TaskProgress, to id: String) throws(StoreError) {
         if let iterations = progress.iterations {
-            try db.prepare("UPDATE queue_tasks SET iterations = max(iterations, ?) WHERE id = ?").run([
+            try db.cached("UPDATE queue_tasks SET iterations = max(iterations, ?) WHERE id = ?").run([
                 .int(Int64(iterations)), .text(id),
             ])
         }
         if let entry = progress.iterationScore {
-            let current = try db.prepare("SELECT iteration_scores FROM queue_tasks WHERE id = ?").rows([.text(id)]) {
+            let current = try db.cached("SELECT iteration_scores FROM queue_tasks WHERE id = ?").rows([.text(id)]) {
                 $0.text(0)
             }.first
             var scores = current.flatMap(JSONValue.parse)?.arrayValue ?? []
             scores.append(entry)
-            try db.prepare("UPDATE queue_tasks SET iteration_scores = ? WHERE id = ?").run([
+            try db.cached("UPDATE queue_tasks SET iteration_scores = ? WHERE id = ?").run([
                 .text(JSONValue.array(scores).jsonString), .text(id),
             ])
         }
         if let input = progress.inputTokens, let output = progress.outputTokens, let cost = progress.costUSD {
-            try db.prepare("UPDATE queue_tasks SET input_tokens = ?, output_tokens = ?, cost_usd = ? WHERE id = ?").run(
+            try db.cached("UPDATE queue_tasks SET input_tokens = ?, output_tokens = ?, cost_usd = ? WHERE id = ?").run(
                 [
                     .int(Int64(input)), .int(Int64(output)), .real(cost), .text(id),
                 ])
         }
         if let output = progress.output {
-            try db.prepare("UPDATE queue_tasks SET output = ? WHERE id = ?").run([.text(output), .text(id)])
+            try db.cached("UPDATE queue_tasks SET output = ? WHERE id = ?").run([.text(output), .text(id)])
         }
     }
 

@@ -22,7 +22,7 @@ extension SQLiteTaskQueue {
     public static let outboxKey = "queue:outbox"
 
     static func insert(_ db: SQLiteConnection, _ delivery: WebhookDelivery, time: Int64) throws(StoreError) {
-        try db.prepare(
+        try db.cached(
             "INSERT OR IGNORE INTO webhook_outbox(id, event, url, body, next_attempt_ms, created_ms) VALUES (?, ?, ?, ?, ?, ?)"
         ).run([
             .text(delivery.id), .text(delivery.event), .text(delivery.url), .text(delivery.body), .int(time),
@@ -45,7 +45,7 @@ extension SQLiteTaskQueue {
     public func dueWebhooks(limit: Int = 32) throws -> (due: [WebhookDelivery], nextMS: Int64?) {
         let db = try db()
         let time = now()
-        let due = try db.prepare(
+        let due = try db.cached(
             """
             SELECT id, event, url, body, attempts FROM webhook_outbox
             WHERE delivered_ms IS NULL AND failed_ms IS NULL AND next_attempt_ms <= ? ORDER BY next_attempt_ms LIMIT ?

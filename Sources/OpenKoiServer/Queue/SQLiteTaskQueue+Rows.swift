@@ -23,7 +23,7 @@ extension SQLiteTaskQueue {
     }
 
     static func task(_ db: SQLiteConnection, id: String) throws(StoreError) -> QueuedTask? {
-        try db.prepare("SELECT \(columns) FROM queue_tasks WHERE id = ?").rows([.text(id)], read).first
+        try db.cached("SELECT \(columns) FROM queue_tasks WHERE id = ?").rows([.text(id)], read).first
     }
 
     /// The queue status a finished pipeline run maps to.
@@ -41,7 +41,7 @@ extension SQLiteTaskQueue {
         _ db: SQLiteConnection, taskID: String, kind: String, data: JSONValue, time: Int64
     ) throws(StoreError) -> Int64 {
         let seq = (try db.scalarInt("SELECT max(seq) FROM queue_events WHERE task_id = ?", [.text(taskID)]) ?? 0) + 1
-        try db.prepare("INSERT INTO queue_events(task_id, seq, kind, data, created_ms) VALUES (?, ?, ?, ?, ?)").run([
+        try db.cached("INSERT INTO queue_events(task_id, seq, kind, data, created_ms) VALUES (?, ?, ?, ?, ?)").run([
             .text(taskID), .int(seq), .text(kind), .text(data.jsonString), .int(time),
         ])
         return seq
@@ -50,7 +50,7 @@ extension SQLiteTaskQueue {
     static func markFinal(
         _ db: SQLiteConnection, id: String, status: QueueStatus, error: String?, time: Int64
     ) throws(StoreError) {
-        try db.prepare(
+        try db.cached(
             """
             UPDATE queue_tasks SET status = ?, finished_ms = ?, error = coalesce(error, ?), lease_owner = NULL,
                 lease_expires_ms = NULL, reserved_usd = 0 WHERE id = ?
@@ -74,7 +74,7 @@ extension SQLiteTaskQueue {
             ])
         guard let attempts else { return }
         if policy == .requeue, attempts < maxAttempts {
-            try db.prepare(
+            try db.cached(
                 """
                 UPDATE queue_tasks SET status = 'queued', lease_owner = NULL, lease_expires_ms = NULL,
                     cost_usd = cost_usd + ? WHERE id = ? AND fence = ?
@@ -85,7 +85,7 @@ extension SQLiteTaskQueue {
                 data: ["status": "queued", "reason": .string(reason), "attempts": .number(Double(attempts))], time: time
             )
         } else {
-            try db.prepare("UPDATE queue_tasks SET cost_usd = cost_usd + ? WHERE id = ?").run([.real(spent), .text(id)])
+            try db.cached("UPDATE queue_tasks SET cost_usd = cost_usd + ? WHERE id = ?").run([.real(spent), .text(id)])
             let why = policy == .requeue ? "\(reason); it had used all \(maxAttempts) attempts" : reason
             try markFinal(db, id: id, status: .interrupted, error: why, time: time)
         }

@@ -42,12 +42,17 @@ public struct WebhookSender: Service {
         }
     }
 
+    /// One pass over what is due now (a CLI run before it exits); failures stay in the outbox for
+    /// their retry, which a running daemon or the next run sends.
+    public func deliverPending() async { _ = await deliverDue(onePass: true) }
+
     /// Sends everything due now; returns when the next delivery is due.
-    func deliverDue() async -> Int64? {
+    func deliverDue(onePass: Bool = false) async -> Int64? {
         while !Task.isCancelled {
             guard let (due, next) = try? await queue.dueWebhooks() else { return nil }
             if due.isEmpty { return next }
             for delivery in due { await attempt(delivery) }
+            if onePass { return nil }
         }
         return nil
     }
