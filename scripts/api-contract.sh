@@ -31,8 +31,8 @@ OPENKOI_HOME="$home" OPENKOI_LOCAL_BASE_URL=http://127.0.0.1:9/v1 OLLAMA_HOST=12
     env -u ANTHROPIC_API_KEY -u OPENAI_API_KEY -u GEMINI_API_KEY "$BIN" daemon start >&2
 port=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['port'])" "$home/data/daemon.json")
 echo "[api-contract] schemathesis against http://127.0.0.1:$port" >&2
-st run "$ROOT/docs/openapi.json" --url "http://127.0.0.1:$port" -H "Authorization: Bearer contract-token" \
-    --checks all --max-examples 40 --generation-deterministic "$@" 2>&1 | tail -40
+st --config-file "$ROOT/scripts/schemathesis.toml" run "$ROOT/docs/openapi.json" --url "http://127.0.0.1:$port" -H "Authorization: Bearer contract-token" \
+    --checks all --max-examples 40 --generation-deterministic "$@" 2>&1 | tail -${CONTRACT_LOG_LINES:-60}
 status=${PIPESTATUS[0]}
 OPENKOI_HOME="$home" "$BIN" daemon stop >&2 || true
 exit "$status"

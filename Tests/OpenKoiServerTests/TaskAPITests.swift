@@ -50,6 +50,9 @@ struct TaskAPITests {
         }
         let missing = try await daemon.send("GET", "/api/v1/tasks/no-such-task")
         #expect(missing.status == 404 && missing.json?["error"]?["message"] == "Task 'no-such-task' not found")
+        let wrongMethod = try await daemon.send("DELETE", "/api/v1/tasks/some-id")
+        #expect(wrongMethod.status == 405 && wrongMethod.headers["allow"] == "GET", "\(wrongMethod.text)")
+        #expect(wrongMethod.json?["error"]?["code"] == "method_not_allowed")
         let noRoute = try await daemon.send("GET", "/api/v1/nothing")
         #expect(noRoute.status == 404 && noRoute.json?["error"]?["code"] == "not_found")
         #expect(try await daemon.queue.health().queued == 0, "no refused request queued anything")

@@ -10,7 +10,7 @@ import OpenKoiSkills
     import Darwin
 #endif
 
-/// `openkoi status [--costs] [--verbose]`: what OpenKoi has and knows — paths, models per role,
+/// `openkoi status [--costs] [--verbose] [--live]`: what OpenKoi has and knows — paths, models per role,
 /// skills, the embedder, and what the database holds. Reads files only: no network, no discovery.
 struct Status: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -22,10 +22,18 @@ struct Status: ParsableCommand {
     @Flag(help: "Add the data, config and state directories.")
     var verbose = false
 
+    @Flag(help: "Follow running tasks (the CLI's and the daemon's), redrawn each second; Ctrl-C quits.")
+    var live = false
+
     @Option(help: "Config file to load instead of ~/.openkoi/config.toml.")
     var config: String?
 
     func run() throws {
+        if live {
+            let session = try reportingCLIErrors { try Session(options: .forConfig(config)) }
+            try reportingCLIErrors { try LiveStatus.run(session: session) }
+            return
+        }
         try Self.show(costs: costs, verbose: verbose, config: config)
     }
 

@@ -23,7 +23,12 @@ struct APIMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let error as APIError {
             response = try error.response(from: request, context: context)
         } catch let error as any HTTPResponseError {
-            response = Self.render(error.status, request: request)
+            if error.status == .notFound, let allowed = TaskAPI.allowedMethods(for: request.uri.path) {
+                response = Self.render(.methodNotAllowed, request: request)
+                response.headers[.allow] = allowed.joined(separator: ", ")
+            } else {
+                response = Self.render(error.status, request: request)
+            }
         } catch {
             DaemonLog.error("\(request.method) \(request.uri.path): \(error)")
             response = try APIError(.internalError, code: "internal_error", message: "internal error: \(error)")

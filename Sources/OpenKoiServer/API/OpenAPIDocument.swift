@@ -268,6 +268,25 @@ enum OpenAPIDocument {
                   }
                 }
               }
+            },
+            "responses": {
+              "MethodNotAllowed": {
+                "description": "The path exists but not with this method (see Allow)",
+                "headers": {
+                  "Allow": {
+                    "schema": {
+                      "type": "string"
+                    }
+                  }
+                },
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Error"
+                    }
+                  }
+                }
+              }
             }
           },
           "security": [
@@ -661,7 +680,8 @@ enum OpenAPIDocument {
                     "in": "header",
                     "required": false,
                     "schema": {
-                      "type": "string"
+                      "type": "string",
+                      "pattern": "^[0-9]+$"
                     }
                   },
                   {
@@ -681,7 +701,25 @@ enum OpenAPIDocument {
                     "content": {
                       "text/event-stream": {
                         "schema": {
-                          "type": "string"
+                          "type": "object",
+                          "required": [
+                            "id",
+                            "event",
+                            "data"
+                          ],
+                          "description": "one Server-Sent Event: `id` is the task's event sequence number, `event` its kind, `data` a JSON object with `seq`, `type`, `task_id`, `created_at` and the kind's fields (`final: true` on the last)",
+                          "properties": {
+                            "id": {
+                              "type": "string",
+                              "pattern": "^[0-9]+$"
+                            },
+                            "event": {
+                              "type": "string"
+                            },
+                            "data": {
+                              "type": "string"
+                            }
+                          }
                         }
                       }
                     }

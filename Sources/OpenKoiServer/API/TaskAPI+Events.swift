@@ -9,15 +9,13 @@ extension TaskAPI {
     /// daemon restarts: the log is in the database). The stream ends after the `finished` event.
     func events(_ request: Request, id: String) async throws -> Response {
         guard try await queue.task(id: id) != nil else { throw APIError.notFound(task: id) }
+        // Both are checked when both are sent; the header (a browser's reconnect) wins.
         var start: Int64 = 0
-        if let text = request.headers[.lastEventID] ?? request.uri.queryParameters["starting_after"].map(String.init) {
-            guard let value = Int64(text.trimmed), value >= 0 else {
-                throw APIError(
-                    .unprocessable, code: "invalid_value",
-                    message: "Last-Event-ID / starting_after must be a sequence number",
-                    field: "starting_after")
-            }
-            start = value
+        if let text = request.uri.queryParameters["starting_after"].map(String.init) {
+            start = try Self.sequenceNumber(text, field: "starting_after")
+        }
+        if let text = request.headers[.lastEventID] {
+            start = try Self.sequenceNumber(text, field: "Last-Event-ID")
         }
         let queue = self.queue
         let first = start
@@ -56,6 +54,17 @@ extension TaskAPI {
                 .accelBuffering: "no",
             ],
             body: body)
+    }
+
+    /// A resume position: digits only; one past any real sequence number reads as "after the end".
+    static func sequenceNumber(_ text: String, field: String) throws(APIError) -> Int64 {
+        let digits = text.trimmed
+        guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }) else {
+            throw APIError(
+                .unprocessable, code: "invalid_value", message: "\(field) must be an event sequence number (digits)",
+                field: field)
+        }
+        return Int64(digits) ?? .max
     }
 
     static func frame(_ event: QueueEvent, taskID: String) -> String {

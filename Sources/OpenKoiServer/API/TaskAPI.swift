@@ -35,6 +35,22 @@ public struct TaskAPI: Sendable {
         return router
     }
 
+    /// Every route and its methods: a known path asked with another method gets 405 and `Allow`.
+    static let routes: [(path: [Substring], methods: [String])] = [
+        ("/api/v1/health", ["GET"]), ("/api/v1/openapi.json", ["GET"]), ("/api/v1/tasks", ["GET", "POST"]),
+        ("/api/v1/tasks/{id}", ["GET"]), ("/api/v1/tasks/{id}/cancel", ["POST"]),
+        ("/api/v1/tasks/{id}/events", ["GET"]), ("/api/v1/status", ["GET"]), ("/api/v1/cost", ["GET"]),
+    ].map { ($0.0.split(separator: "/"), $0.1) }
+
+    /// The methods `path` answers to; nil when no route has that path.
+    static func allowedMethods(for path: String) -> [String]? {
+        let parts = path.split(separator: "/")
+        return routes.first { route in
+            route.path.count == parts.count
+                && zip(route.path, parts).allSatisfy { pattern, part in pattern.hasPrefix("{") || pattern == part }
+        }?.methods
+    }
+
     func health() async throws -> Response {
         let health = try await queue.health()
         return JSONResponse.make([
