@@ -51,7 +51,7 @@ final class DaemonHarness: Sendable {
     ///   - judge: the verdict JSON for each answer.
     static func start(
         token: String? = nil, limits: QueueLimits = QueueLimits(), workers: Int = 2,
-        webhooks: WebhooksConfig = WebhooksConfig(), maxBodyBytes: Int = 1 << 20,
+        webhooks: WebhooksConfig = WebhooksConfig(), maxBodyBytes: Int = 1 << 20, pricing: ModelPricing = .free,
         executor: @escaping @Sendable (ChatRequest, Int) async throws -> ScriptedReply = { _, _ in .text("Paris") },
         judge: @escaping @Sendable (ChatRequest, Int) async throws -> ScriptedReply = { _, _ in
             .verdict(["relevance": 0.95, "quality": 0.95, "completeness": 0.95])
@@ -62,8 +62,8 @@ final class DaemonHarness: Sendable {
         let planner = ScriptedModel(replies: [.text(#"{"steps": ["do it"], "acceptance_criteria": ["done"]}"#)])
         let roles = TaskRoles(
             planner: ModelBinding(provider: planner, model: "p", pricing: .free),
-            executor: ModelBinding(provider: ScriptedModel(handler: executor), model: "x", pricing: .free),
-            evaluator: ModelBinding(provider: ScriptedModel(handler: judge), model: "j", pricing: .free))
+            executor: ModelBinding(provider: ScriptedModel(handler: executor), model: "x", pricing: pricing),
+            evaluator: ModelBinding(provider: ScriptedModel(handler: judge), model: "j", pricing: pricing))
         let bus = EventBus()
         let pipeline = Pipeline(
             configuration: PipelineConfiguration(planners: 1, executors: workers, evaluators: workers, maxInFlight: 8),

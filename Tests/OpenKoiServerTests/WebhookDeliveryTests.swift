@@ -60,4 +60,31 @@ struct WebhookDeliveryTests {
         #expect(payload["data"]?["error"]?.stringValue?.contains("invalid API key") == true, "\(payload)")
         #expect(delivery.header("webhook-signature") == nil, "unsigned without a secret")
     }
+
+    /// Daemon tasks that spend 80% of `[daemon] daily_budget_usd` fire one `budget.warning` for the
+    /// day, and a task whose budget would pass the limit is refused.
+    @Test func theDailyBudgetWarnsOnceAndThenRefuses() async throws {
+        let receiver = try LoopbackHTTPServer { _ in .json("{}") }
+        defer { receiver.shutdown() }
+        // $0.015 per call (10 input + 5 output tokens at $1,000 per million): $0.06 a task here.
+        let daemon = try await DaemonHarness.start(
+            limits: QueueLimits(dailyBudgetUSD: 0.1, defaultTaskBudgetUSD: 0.01),
+            webhooks: WebhooksConfig(onBudgetWarning: receiver.baseURL + "/budget"),
+            pricing: ModelPricing(inputPerMTok: 1_000, outputPerMTok: 1_000, cacheReadPerMTok: 0, cacheWritePerMTok: 0))
+        defer { Task { await daemon.stop() } }
+        for n in 1...2 {
+            let id = try await daemon.submit(#"{"description": "What is \#(n)+\#(n)?", "max_iterations": 1}"#)
+            let task = try await daemon.waitUntilFinal(id)
+            #expect(task["status"] == "succeeded", "\(task)")
+        }
+        let warning = try #require(await receiver.waitForRequest(0))
+        let payload = try #require(JSONValue.parse(warning.bodyText))
+        #expect(payload["event"] == "budget.warning" && payload["data"]?["scope"] == "daily", "\(payload)")
+        #expect(payload["data"]?["budget_limit"] == 0.1)
+        #expect((payload["data"]?["current_cost"]?.doubleValue ?? 0) >= 0.08, "\(payload)")
+        let refused = try await daemon.send("POST", "/api/v1/tasks", body: #"{"description": "one more"}"#)
+        #expect(refused.status == 422 && refused.json?["error"]?["code"] == "over_daily_budget", "\(refused.text)")
+        let warnings = try await daemon.queue.outbox().filter { $0.delivery.event == "budget.warning" }
+        #expect(warnings.count == 1, "one warning for the day")
+    }
 }

@@ -108,9 +108,26 @@ public struct QueueWorkers: Service {
             } else {
                 let written = try await queue.finish(claim, result: result, webhooks: webhooks.deliveries(for: result))
                 if !written { DaemonLog.warning("task \(claim.task.id): its claim was lost; result not written") }
+                try await warnAboutDailyBudget()
             }
         } catch {
             DaemonLog.error("task \(claim.task.id): could not store its result: \(error)")
+        }
+    }
+
+    /// At 80% of `[daemon] daily_budget_usd` spent in the last 24 hours: a log line and, once per
+    /// UTC day, a `budget.warning` webhook.
+    func warnAboutDailyBudget() async throws {
+        guard let daily = queue.limits.dailyBudgetUSD, daily > 0 else { return }
+        let now = await queue.currentTime
+        let spent = try await queue.spend(since: now - 86_400_000).costUSD
+        guard spent >= daily * BudgetMeter.costWarningFraction else { return }
+        let day = String(QueuedTask.time(now).prefix(10))
+        let deliveries = webhooks.dailyBudgetWarning(spent: spent, limit: daily, day: day)
+        if try await queue.enqueueWebhooks(deliveries) {
+            DaemonLog.warning(
+                "daemon tasks spent $\(NumberText.fixed(spent, decimals: 2)) of the $\(NumberText.fixed(daily, decimals: 2)) daily budget in 24 h"
+            )
         }
     }
 

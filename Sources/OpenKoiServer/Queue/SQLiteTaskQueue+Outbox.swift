@@ -30,15 +30,23 @@ extension SQLiteTaskQueue {
         ])
     }
 
-    /// Queues deliveries outside a task's result (CLI runs, budget warnings).
-    public func enqueueWebhooks(_ deliveries: [WebhookDelivery]) throws {
-        guard !deliveries.isEmpty else { return }
+    /// Queues deliveries outside a task's result (CLI runs, budget warnings). A delivery whose id is
+    /// already in the outbox is not added again. Returns whether any was new.
+    @discardableResult
+    public func enqueueWebhooks(_ deliveries: [WebhookDelivery]) throws -> Bool {
+        guard !deliveries.isEmpty else { return false }
         let db = try db()
         let time = now()
-        try db.transaction { () throws(StoreError) in
-            for delivery in deliveries { try Self.insert(db, delivery, time: time) }
+        let added = try db.transaction { () throws(StoreError) -> Bool in
+            var added = false
+            for delivery in deliveries {
+                try Self.insert(db, delivery, time: time)
+                added = added || db.changes > 0
+            }
+            return added
         }
-        signal.notify(Self.outboxKey)
+        if added { signal.notify(Self.outboxKey) }
+        return added
     }
 
     /// Deliveries whose next attempt is due, oldest first; and when the next one after them is due.

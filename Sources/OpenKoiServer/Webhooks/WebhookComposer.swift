@@ -62,6 +62,21 @@ public struct WebhookComposer: Sendable {
         return delivery("budget.warning", to: onBudgetWarning, data: data)
     }
 
+    /// `budget.warning` when daemon tasks have spent 80% of `[daemon] daily_budget_usd` in 24 hours:
+    /// one per UTC day (its id is the day's, and the outbox keeps an id once).
+    public func dailyBudgetWarning(spent: Double, limit: Double, day: String) -> [WebhookDelivery] {
+        let data: [String: JSONValue] = [
+            "current_cost": .number(spent), "budget_limit": .number(limit),
+            "percentage_used": .number(limit > 0 ? (spent / limit * 100).rounded() : 0), "cost_usd": .number(spent),
+            "scope": "daily", "day": .string(day), "task_id": .null, "status": .null, "score": .null,
+        ]
+        return delivery("budget.warning", to: onBudgetWarning, data: data).map {
+            var delivery = $0
+            delivery.id = "msg_daily_budget_" + day.filter { $0 != "-" }
+            return delivery
+        }
+    }
+
     func delivery(_ event: String, to url: String?, data: [String: JSONValue]) -> [WebhookDelivery] {
         guard let url, !url.isEmpty else { return [] }
         let payload: JSONValue = [
