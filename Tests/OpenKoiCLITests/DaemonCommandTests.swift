@@ -71,6 +71,22 @@ struct DaemonCommandTests {
         }
     }
 
+    /// Follows a task's event stream until `count` events arrived, then drops the connection.
+    static func eventIDs(_ url: String, _ id: String, upTo count: Int) async throws -> [Int] {
+        let response = try await CurlTransport().send(
+            HTTPRequest(method: "GET", url: url + "/api/v1/tasks/\(id)/events", timeout: 30))
+        var text = ""
+        for try await chunk in response.body {
+            text += String(decoding: chunk, as: UTF8.self)
+            if ids(in: text).count >= count { break }
+        }
+        return Array(ids(in: text).prefix(count))
+    }
+
+    static func ids(in stream: String) -> [Int] {
+        stream.split(separator: "\n").filter { $0.hasPrefix("id: ") }.compactMap { Int($0.dropFirst(4)) }
+    }
+
     static func answer(_ body: String) -> ScriptedResponse {
         ChatReplies.text(ChatReplies.isJudgeRequest(body) ? ChatReplies.passingVerdict : "Paris")
     }
@@ -133,6 +149,9 @@ struct DaemonCommandTests {
         }
         let health = try await daemon.send("GET", url + "/api/v1/health")
         #expect(health["queue"]?["queued"] == 2 && health["queue"]?["running"] == 1, "\(health)")
+        // A client follows the slow task's events, then loses the connection with the daemon.
+        let before = try await Self.eventIDs(url, slow, upTo: 4)
+        #expect(before == [1, 2, 3, 4], "\(before)")
 
         kill(pid, SIGKILL)
         await Self.waitForExit(lockFile: daemon.dataDir + "/daemon.lock")
@@ -146,9 +165,14 @@ struct DaemonCommandTests {
         }
         let all = try await daemon.send("GET", newURL + "/api/v1/tasks")
         #expect(all["tasks"]?.arrayValue?.count == 3, "no task vanished or appeared twice")
+        // It resumes after the last event it saw, from the new daemon: nothing lost or repeated.
         let events = try await CurlTransport().send(
-            HTTPRequest(method: "GET", url: newURL + "/api/v1/tasks/\(slow)/events", timeout: 30))
+            HTTPRequest(
+                method: "GET", url: newURL + "/api/v1/tasks/\(slow)/events", headers: [("Last-Event-ID", "4")],
+                timeout: 30))
         let log = String(decoding: try await events.collectBody(), as: UTF8.self)
+        let resumed = Self.ids(in: log)
+        #expect(resumed.first == 5 && resumed == Array(5..<(5 + resumed.count)), "contiguous after 4: \(resumed)")
         #expect(log.components(separatedBy: "event: finished").count == 2, "one final event: \(log)")
         #expect(log.contains("daemon restart or crash"), "the requeue says why: \(log)")
     }
