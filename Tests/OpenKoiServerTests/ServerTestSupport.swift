@@ -9,18 +9,13 @@ import Testing
     import Glibc
 #endif
 
-/// A fresh directory per test, removed when the value goes away.
+/// A scratch directory with the queue database's path in it.
 final class ServerScratch: Sendable {
-    let path: String
+    let directory: ScratchDirectory
 
-    init() throws {
-        var template = Array("/tmp/openkoi-server-test-XXXXXX".utf8CString)
-        guard let made = mkdtemp(&template) else { throw HarnessError("mkdtemp failed") }
-        path = String(cString: made)
-    }
+    init() throws { directory = try ScratchDirectory(prefix: "openkoi-server-test") }
 
-    deinit { try? FileManager.default.removeItem(atPath: path) }
-
+    var path: String { directory.path }
     var dbPath: String { path + "/openkoi.db" }
 }
 
