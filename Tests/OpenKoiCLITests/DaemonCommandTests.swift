@@ -19,8 +19,7 @@ struct DaemonCommandTests {
             environment = openAIEnvironment(baseURL: server.baseURL)
             try FileManager.default.createDirectory(
                 atPath: sandbox.openkoiHome, withIntermediateDirectories: true)
-            try
-                "[api]\nport = 0\n\n[daemon]\nworkers = 1\nshutdown_grace_seconds = 5\n\(config)\n[models]\nexecutor = \"openai/gpt-4.1\"\n"
+            try "[api]\nport = 0\n\n[daemon]\nworkers = 1\n\(config)\n[models]\nexecutor = \"openai/gpt-4.1\"\n"
                 .write(toFile: sandbox.openkoiHome + "/config.toml", atomically: true, encoding: .utf8)
         }
 
@@ -175,6 +174,33 @@ struct DaemonCommandTests {
         #expect(resumed.first == 5 && resumed == Array(5..<(5 + resumed.count)), "contiguous after 4: \(resumed)")
         #expect(log.components(separatedBy: "event: finished").count == 2, "one final event: \(log)")
         #expect(log.contains("daemon restart or crash"), "the requeue says why: \(log)")
+    }
+
+    /// `daemon stop` while a task's model call hangs: the grace period passes, the task is cancelled
+    /// and given back to the queue, the daemon exits; the next daemon runs it to the end.
+    @Test func stopGivesARunningTaskBackAfterTheGracePeriod() async throws {
+        let firstLife = LockedValue(true)
+        let daemon = try DaemonSandbox(config: "shutdown_grace_seconds = 1\n") { body in
+            if firstLife.value, !ChatReplies.isJudgeRequest(body) { return .noResponse }
+            return Self.answer(body)
+        }
+        defer { daemon.server.shutdown() }
+        let (pid, url) = try await daemon.start()
+        defer { kill(pid, SIGKILL) }
+        let created = try await daemon.send(
+            "POST", url + "/api/v1/tasks",
+            body: #"{"description": "What is the capital of France?", "max_iterations": 1}"#)
+        let id = try #require(created["task_id"]?.stringValue)
+        _ = try #require(await daemon.server.http.waitForRequest(0), "its model call is in flight")
+        let stop = try await daemon.sandbox.run(["daemon", "stop"], environment: daemon.environment)
+        #expect(stop.stdout == "Daemon stopped (PID \(pid))\n", "\(stop.transcript)")
+        let log = try String(contentsOfFile: daemon.dataDir + "/logs/daemon.log", encoding: .utf8)
+        #expect(log.contains("Daemon stopped"), "\(log)")
+        firstLife.withLock { $0 = false }
+        let (restarted, newURL) = try await daemon.start()
+        defer { kill(restarted, SIGKILL) }
+        let task = try await daemon.waitUntilFinal(newURL, id)
+        #expect(task["status"] == "succeeded" && task["output"] == "Paris" && task["attempts"] == 2, "\(task)")
     }
 
     @Test func onInterruptInterruptReportsTheKilledTask() async throws {
