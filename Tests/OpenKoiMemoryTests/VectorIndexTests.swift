@@ -58,6 +58,31 @@ struct VectorIndexTests {
         #expect(try index.topK(query: [0, 1], k: 1).first?.id == 7)
     }
 
+    /// The in-place load path (bytes straight from a database row, at an odd offset) reads the same
+    /// floats as the blob path and refuses the same bad sizes.
+    @Test func bytesReadInPlaceMatchTheBlobPath() throws {
+        let vectors: [[Float]] = [[0.25, -1.5, 3], [1e-3, 2, -0.75], [0, 0, 1]]
+        var fromBlobs = VectorIndex(dimension: 3)
+        var fromBytes = VectorIndex(dimension: 3)
+        for (id, vector) in vectors.enumerated() {
+            try fromBlobs.add(id: Int64(id), blob: VectorIndex.blob(vector))
+            let padded: [UInt8] = [0x01] + VectorIndex.blob(vector)
+            try padded.withUnsafeBytes { raw in
+                try fromBytes.add(id: Int64(id), bytes: UnsafeRawBufferPointer(rebasing: raw[1...]))
+            }
+        }
+        for query in vectors {
+            let a = try fromBlobs.topK(query: query, k: 3)
+            let b = try fromBytes.topK(query: query, k: 3)
+            #expect(a.map(\.id) == b.map(\.id) && zip(a, b).allSatisfy { $0.score == $1.score })
+        }
+        let short: [UInt8] = [0, 0, 0x80]
+        let error = try short.withUnsafeBytes { raw in
+            try #require(throws: VectorIndexError.self) { try fromBytes.add(id: 9, bytes: raw) }
+        }
+        #expect(error.description == "embedding 9 is 3 bytes, expected 12 (3 float32 values)")
+    }
+
     @Test func removeAndReplaceKeepIdsAndRowsTogether() throws {
         var index = try index([(1, [1, 0, 0]), (2, [0, 1, 0]), (3, [0, 0, 1])])
         let removed = index.remove(id: 1)

@@ -55,6 +55,23 @@ public struct VectorIndex: Sendable {
         try add(id: id, vector: Self.vector(blob))
     }
 
+    /// Adds a vector from little-endian float32 bytes read in place (a row of the database), with
+    /// no byte-by-byte decoding: loading ten thousand vectors is on a task's critical path.
+    public mutating func add(id: Int64, bytes: UnsafeRawBufferPointer) throws {
+        guard bytes.count == dimension * 4 else {
+            throw VectorIndexError.blobSize(expected: dimension * 4, got: bytes.count, id: id)
+        }
+        let dimension = self.dimension
+        let vector = [Float](unsafeUninitializedCapacity: dimension) { buffer, initialized in
+            for d in 0..<dimension {
+                let bits = UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: d * 4, as: UInt32.self))
+                buffer[d] = Float(bitPattern: bits)
+            }
+            initialized = dimension
+        }
+        try add(id: id, vector: vector)
+    }
+
     /// The floats of a little-endian float32 blob (a trailing partial float is ignored).
     public static func vector(_ blob: some Collection<UInt8>) -> [Float] {
         var vector: [Float] = []

@@ -93,19 +93,30 @@ extension MemoryStore {
         if let cached = cachedIndex, cached.model == model, cached.rows == count {
             return (cached.index, cached.chunks)
         }
-        let rows = try db.prepare(
+        // Read row by row straight into the index (no copy of the blobs): at 10k vectors this load
+        // is most of a cold recall.
+        let statement = try db.prepare(
             """
             SELECT c.rowid, c.id, e.embedding, e.dimensions FROM memory_embeddings e
             JOIN memory_chunks c ON c.id = e.chunk_id WHERE e.model = ?
-            """
-        ).rows([.text(model)]) { row in (row.int(0), row.text(1), row.blob(2), Int(row.int(3))) }
-        var index = VectorIndex(dimension: rows.first?.3 ?? 0)
+            """)
+        try statement.bind([.text(model)])
+        var index = VectorIndex(dimension: 0)
+        var sized = false
         var chunks: [Int64: String] = [:]
-        index.reserveCapacity(rows.count)
-        // A vector of another length (a different model under the same name) is left out, not fatal.
-        for (rowid, chunk, blob, dimension) in rows where dimension == index.dimension {
-            guard (try? index.add(id: rowid, blob: blob)) != nil else { continue }
-            chunks[rowid] = chunk
+        chunks.reserveCapacity(count)
+        while try statement.step() {
+            let dimension = Int(statement.int(3))
+            if !sized {
+                index = VectorIndex(dimension: dimension)
+                index.reserveCapacity(count)
+                sized = true
+            }
+            // A vector of another length (a different model under the same name) is left out, not fatal.
+            guard dimension == index.dimension else { continue }
+            let rowid = statement.int(0)
+            let added = statement.withBlob(2) { (try? index.add(id: rowid, bytes: $0)) != nil }
+            if added { chunks[rowid] = statement.text(1) }
         }
         cachedIndex = (model, count, index, chunks)
         return (index, chunks)
