@@ -26,6 +26,10 @@ import sys
 import threading
 import time
 
+# A long-lived server must not keep its launcher's descriptors: a caller that ran start.sh under
+# `flock` (or with a pipe open) would otherwise stay locked (or blocked) for the server's life.
+os.closerange(3, 65536)
+
 # Pinned so the HTTP behaviour recorded in NOTES.md stays true; install.sh
 # installs exactly this version.
 XLLAMACPP_VERSION = "2026.10.11549"
