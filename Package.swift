@@ -56,7 +56,7 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
-            ], swiftSettings: strictSwift),
+            ], swiftSettings: strictSwift, plugins: ["EmbedOpenAPI"]),
         .target(
             name: "OpenKoiCLI",
             dependencies: [
@@ -67,9 +67,11 @@ let package = Package(
         .target(
             name: "OpenKoiTesting", dependencies: ["OpenKoiCore", "OpenKoiProviders"], swiftSettings: strictSwift),
 
-        // Build-time only: turns Skills/**/SKILL.md into Swift string literals, so the binary needs no resource files.
+        // Build-time only: turns Skills/**/SKILL.md and docs/openapi.json into Swift string literals, so the
+        // binary needs no resource files.
         .executableTarget(name: "SkillEmbedder", path: "Sources/SkillEmbedder"),
         .plugin(name: "EmbedSkills", capability: .buildTool(), dependencies: ["SkillEmbedder"]),
+        .plugin(name: "EmbedOpenAPI", capability: .buildTool(), dependencies: ["SkillEmbedder"]),
 
         .testTarget(
             name: "OpenKoiCoreTests", dependencies: ["OpenKoiCore", "OpenKoiTesting"], swiftSettings: strictSwift),
