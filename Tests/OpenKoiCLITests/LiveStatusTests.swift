@@ -62,7 +62,8 @@ struct LiveStatusTests {
         let binary = try OpenKoiBinary.path()
         let statusFile = sandbox.root + "/live.status"
         let command =
-            "env OPENKOI_HOME='\(sandbox.openkoiHome)' HOME='\(sandbox.home)' '\(binary)' status --live; echo $? > '\(statusFile)'"
+            "env OPENKOI_HOME='\(sandbox.openkoiHome)' HOME='\(sandbox.home)' '\(binary)' status --live; "
+            + "echo $? > '\(statusFile)'"
         _ = try await tmux(["new-session", "-d", "-s", "live", "-x", "120", "-y", "20", command])
         defer { Task { _ = try? await tmux(["kill-server"]) } }
         _ = try await tmux(["pipe-pane", "-t", "live", "-O", "cat > '\(fifo)'"])

@@ -99,7 +99,8 @@ struct TaskAPITests {
         let socket = try RawHTTPClient(port: daemon.port)
         let seen = daemon.queue.signal.generation(SQLiteTaskQueue.reservedKey("slow"))
         try socket.send(
-            "POST /api/v1/tasks HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nIdempotency-Key: slow\r\nContent-Length: \(body.utf8.count)\r\n\r\n"
+            "POST /api/v1/tasks HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                + "Idempotency-Key: slow\r\nContent-Length: \(body.utf8.count)\r\n\r\n"
         )
         // Wait for the server to have read the first request's head (its reservation), not for a time.
         if await !daemon.queue.isReserved(key: "slow") {

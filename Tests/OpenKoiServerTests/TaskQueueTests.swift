@@ -184,7 +184,8 @@ struct TaskQueueTests {
         #expect(refusal(#"{"description": "x", "budget_usd": -1}"#)?.field == "budget_usd")
         let request = try TaskRequest.parse(
             Array(
-                #"{"description": "review the SQL", "category": "sql", "max_iterations": 4, "quality_threshold": 0.7, "model": "openai/gpt-4.1", "budget_usd": 0.5, "task_id": "ignored"}"#
+                (#"{"description": "review the SQL", "category": "sql", "max_iterations": 4, "#
+                    + #""quality_threshold": 0.7, "model": "openai/gpt-4.1", "budget_usd": 0.5, "task_id": "ignored"}"#)
                     .utf8))
         let spec = request.spec(id: "t", policy: TaskPolicy())
         #expect(spec.policy.maxIterations == 4 && spec.policy.qualityThreshold == 0.7 && spec.policy.maxCostUSD == 0.5)

@@ -30,7 +30,8 @@ struct DaemonReport: Sendable {
         for task in facts.running {
             let description = TerminalText.escaped(String(task.request.description.prefix(60)))
             lines.append(
-                "  \(task.id)  \(task.status.rawValue)  iteration \(task.iterations)  $\(NumberText.fixed(task.costUSD, decimals: 4))  \(description)"
+                "  \(task.id)  \(task.status.rawValue)  iteration \(task.iterations)  "
+                    + "$\(NumberText.fixed(task.costUSD, decimals: 4))  \(description)"
             )
         }
         return lines.joined(separator: "\n") + "\n"

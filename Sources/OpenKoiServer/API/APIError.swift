@@ -7,14 +7,11 @@ public struct APIError: Error, Sendable, Hashable, CustomStringConvertible {
         case badRequest = 400
         case unauthorized = 401
         case notFound = 404
-        case methodNotAllowed = 405
         case conflict = 409
         case payloadTooLarge = 413
-        case unsupportedMediaType = 415
         case unprocessable = 422
         case tooManyRequests = 429
         case internalError = 500
-        case unavailable = 503
     }
 
     public var statusCode: Status
@@ -23,7 +20,7 @@ public struct APIError: Error, Sendable, Hashable, CustomStringConvertible {
     public var message: String
     /// The request field at fault, when there is one.
     public var field: String?
-    /// Seconds a client should wait before retrying (429, 503).
+    /// Seconds a client should wait before retrying (429).
     public var retryAfter: Int?
 
     public init(_ status: Status, code: String, message: String, field: String? = nil, retryAfter: Int? = nil) {

@@ -126,7 +126,8 @@ public struct QueueWorkers: Service {
         let deliveries = webhooks.dailyBudgetWarning(spent: spent, limit: daily, day: day)
         if try await queue.enqueueWebhooks(deliveries) {
             DaemonLog.warning(
-                "daemon tasks spent $\(NumberText.fixed(spent, decimals: 2)) of the $\(NumberText.fixed(daily, decimals: 2)) daily budget in 24 h"
+                "daemon tasks spent $\(NumberText.fixed(spent, decimals: 2)) in 24 h of the "
+                    + "$\(NumberText.fixed(daily, decimals: 2)) daily budget"
             )
         }
     }

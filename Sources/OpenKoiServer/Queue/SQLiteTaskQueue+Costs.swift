@@ -3,13 +3,7 @@ import OpenKoiMemory
 
 extension SQLiteTaskQueue {
     /// Tasks that finished since `since` and what they cost.
-    public func spend(since: Int64) throws -> (tasks: Int, costUSD: Double) {
-        let statement = try db().prepare(
-            "SELECT count(*), coalesce(sum(cost_usd), 0) FROM queue_tasks WHERE finished_ms >= ?")
-        try statement.bind([.int(since)])
-        guard try statement.step() else { return (0, 0) }
-        return (Int(statement.int(0)), statement.double(1))
-    }
+    public func spend(since: Int64) throws -> (tasks: Int, costUSD: Double) { try Self.spent(db(), since: since) }
 
     /// `GET /api/v1/cost`: USD per model and per UTC day and model, the last 24 hours, and what
     /// queued and running tasks have reserved (their budgets) beside what the running ones spent.
@@ -18,7 +12,8 @@ extension SQLiteTaskQueue {
         let time = now()
         let byModel = try db.prepare(
             """
-            SELECT coalesce(model, 'unknown'), count(*), coalesce(sum(cost_usd), 0), coalesce(sum(input_tokens + output_tokens), 0)
+            SELECT coalesce(model, 'unknown'), count(*), coalesce(sum(cost_usd), 0),
+                   coalesce(sum(input_tokens + output_tokens), 0)
             FROM queue_tasks WHERE finished_ms IS NOT NULL GROUP BY 1 ORDER BY 3 DESC
             """
         ).rows { row -> JSONValue in
@@ -39,7 +34,7 @@ extension SQLiteTaskQueue {
                 "cost_usd": .number(row.double(3)),
             ]
         }
-        let last24h = try spend(since: time - 86_400_000)
+        let last24h = try Self.spent(db, since: time - 86_400_000)
         let running = try db.prepare(
             """
             SELECT id, status, cost_usd, reserved_usd FROM queue_tasks
@@ -51,7 +46,7 @@ extension SQLiteTaskQueue {
                 "reserved_usd": .number(row.double(3)),
             ]
         }
-        let reserved = try Self.spentAndReserved(db, since: Int64.max)
+        let reserved = try Self.reserved(db)
         var report: [String: JSONValue] = [
             "by_model": .array(byModel), "by_day": .array(byDay),
             "last_24h": ["tasks": .number(Double(last24h.tasks)), "cost_usd": .number(last24h.costUSD)],

@@ -23,7 +23,10 @@ extension SQLiteTaskQueue {
 
     static func insert(_ db: SQLiteConnection, _ delivery: WebhookDelivery, time: Int64) throws(StoreError) {
         try db.cached(
-            "INSERT OR IGNORE INTO webhook_outbox(id, event, url, body, next_attempt_ms, created_ms) VALUES (?, ?, ?, ?, ?, ?)"
+            """
+            INSERT OR IGNORE INTO webhook_outbox(id, event, url, body, next_attempt_ms, created_ms)
+            VALUES (?, ?, ?, ?, ?, ?)
+            """
         ).run([
             .text(delivery.id), .text(delivery.event), .text(delivery.url), .text(delivery.body), .int(time),
             .int(time),
@@ -63,7 +66,10 @@ extension SQLiteTaskQueue {
                 id: $0.text(0), event: $0.text(1), url: $0.text(2), body: $0.text(3), attempts: Int($0.int(4)))
         }
         let next = try db.scalarInt(
-            "SELECT min(next_attempt_ms) FROM webhook_outbox WHERE delivered_ms IS NULL AND failed_ms IS NULL AND next_attempt_ms > ?",
+            """
+            SELECT min(next_attempt_ms) FROM webhook_outbox
+            WHERE delivered_ms IS NULL AND failed_ms IS NULL AND next_attempt_ms > ?
+            """,
             [.int(time)])
         return (due, next)
     }
@@ -93,7 +99,10 @@ extension SQLiteTaskQueue {
     /// Every delivery with its state (tests and `daemon status`).
     public func outbox() throws -> [(delivery: WebhookDelivery, delivered: Bool, failed: Bool, lastError: String?)] {
         try db().prepare(
-            "SELECT id, event, url, body, attempts, delivered_ms IS NOT NULL, failed_ms IS NOT NULL, last_error FROM webhook_outbox ORDER BY created_ms, rowid"
+            """
+            SELECT id, event, url, body, attempts, delivered_ms IS NOT NULL, failed_ms IS NOT NULL, last_error
+            FROM webhook_outbox ORDER BY created_ms, rowid
+            """
         ).rows {
             (
                 WebhookDelivery(

@@ -5,8 +5,9 @@ import OpenKoiMemory
 /// Row reading and the writes several operations share (all run inside the caller's transaction).
 extension SQLiteTaskQueue {
     static let columns = """
-        id, request, status, attempts, queued_ms, running_ms, cancelling_ms, finished_ms, output, score, iterations,
-        input_tokens, output_tokens, cost_usd, model, decision, error, iteration_scores, reserved_usd, description, rowid
+        id, request, status, attempts, queued_ms, running_ms, cancelling_ms, finished_ms, output, score,
+        iterations, input_tokens, output_tokens, cost_usd, model, decision, error, iteration_scores, reserved_usd,
+        description, rowid
         """
 
     static func read(_ row: Statement) -> QueuedTask {
@@ -26,12 +27,13 @@ extension SQLiteTaskQueue {
         try db.cached("SELECT \(columns) FROM queue_tasks WHERE id = ?").rows([.text(id)], read).first
     }
 
-    /// The queue status a finished pipeline run maps to.
+    /// The queue status a finished pipeline run maps to: the batch/CLI status, with a cancel told
+    /// apart from the other breakers (which end the task `failed`).
     static func status(for result: TaskResult) -> QueueStatus {
-        switch result.decision {
-        case .cancelled: return .cancelled
-        case .failed, .abortRegression, .abortBudget, .abortCost, .abortTimeout, .abortToolLoop: return .failed
-        case .accept, .acceptBest, .plateau, .unscored, .continue: return .succeeded
+        switch result.status {
+        case .accepted, .acceptedBest: return .succeeded
+        case .stopped where result.decision == .cancelled: return .cancelled
+        case .stopped, .failed: return .failed
         }
     }
 
@@ -91,14 +93,22 @@ extension SQLiteTaskQueue {
         }
     }
 
-    /// USD spent by tasks that finished since `since`, plus what queued and running tasks reserve.
-    static func spentAndReserved(_ db: SQLiteConnection, since: Int64) throws(StoreError) -> Double {
+    /// Tasks that finished since `since` and what they cost.
+    static func spent(_ db: SQLiteConnection, since: Int64) throws(StoreError) -> (tasks: Int, costUSD: Double) {
+        let statement = try db.prepare(
+            "SELECT count(*), coalesce(sum(cost_usd), 0) FROM queue_tasks WHERE finished_ms >= ?")
+        try statement.bind([.int(since)])
+        guard try statement.step() else { return (0, 0) }
+        return (Int(statement.int(0)), statement.double(1))
+    }
+
+    /// USD that queued and running tasks may still spend: their budgets.
+    static func reserved(_ db: SQLiteConnection) throws(StoreError) -> Double {
         let statement = try db.prepare(
             """
-            SELECT coalesce((SELECT sum(cost_usd) FROM queue_tasks WHERE finished_ms >= ?), 0)
-                 + coalesce((SELECT sum(reserved_usd) FROM queue_tasks WHERE status IN ('queued', 'running', 'cancelling')), 0)
+            SELECT coalesce(sum(reserved_usd), 0) FROM queue_tasks
+            WHERE status IN ('queued', 'running', 'cancelling')
             """)
-        try statement.bind([.int(since)])
         return try statement.step() ? statement.double(0) : 0
     }
 }

@@ -139,19 +139,24 @@ public actor SQLiteTaskQueue {
         }
         let reserve = request.budgetUSD ?? limits.defaultTaskBudgetUSD
         if let daily = limits.dailyBudgetUSD {
-            let committed = try Self.spentAndReserved(db, since: time - 86_400_000)
+            let committed = try Self.spent(db, since: time - 86_400_000).costUSD + Self.reserved(db)
             if committed + reserve > daily + 1e-9 {
                 return .failure(
                     APIError(
                         .unprocessable, code: "over_daily_budget",
                         message:
-                            "this task may spend $\(NumberText.fixed(reserve, decimals: 2)); with $\(NumberText.fixed(committed, decimals: 2)) spent or reserved in the last 24 h that passes [daemon] daily_budget_usd ($\(NumberText.fixed(daily, decimals: 2)))",
+                            "this task may spend $\(NumberText.fixed(reserve, decimals: 2)); with "
+                            + "$\(NumberText.fixed(committed, decimals: 2)) spent or reserved in the last 24 h that "
+                            + "passes [daemon] daily_budget_usd ($\(NumberText.fixed(daily, decimals: 2)))",
                         field: "budget_usd"))
             }
         }
         let id = TaskSpec.newID()
         try db.cached(
-            "INSERT INTO queue_tasks(id, description, request, status, reserved_usd, queued_ms) VALUES (?, ?, ?, 'queued', ?, ?)"
+            """
+            INSERT INTO queue_tasks(id, description, request, status, reserved_usd, queued_ms)
+            VALUES (?, ?, ?, 'queued', ?, ?)
+            """
         ).run([.text(id), .text(request.description), .text(stored), .real(reserve), .int(time)])
         if let key {
             try db.cached(
@@ -274,7 +279,10 @@ public actor SQLiteTaskQueue {
         let time = now()
         let recovered = try db.transaction { () throws(StoreError) -> [String] in
             let rows = try db.cached(
-                "SELECT id, fence, status FROM queue_tasks WHERE status IN ('running', 'cancelling') AND (? = 0 OR lease_expires_ms < ?)"
+                """
+                SELECT id, fence, status FROM queue_tasks
+                WHERE status IN ('running', 'cancelling') AND (? = 0 OR lease_expires_ms < ?)
+                """
             ).rows([.int(onlyExpired ? 1 : 0), .int(time)]) { ($0.text(0), $0.int(1), $0.text(2)) }
             for (id, fence, status) in rows {
                 if status == QueueStatus.cancelling.rawValue {

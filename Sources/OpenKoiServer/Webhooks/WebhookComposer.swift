@@ -51,11 +51,7 @@ public struct WebhookComposer: Sendable {
     public func budgetWarning(
         taskID: String?, description: String?, status: QueueStatus?, spent: Double, limit: Double
     ) -> [WebhookDelivery] {
-        var data: [String: JSONValue] = [
-            "current_cost": .number(spent), "budget_limit": .number(limit),
-            "percentage_used": .number(limit > 0 ? (spent / limit * 100).rounded() : 0), "cost_usd": .number(spent),
-            "score": .null,
-        ]
+        var data = Self.budgetData(spent: spent, limit: limit)
         data["task_id"] = taskID.map(JSONValue.string) ?? .null
         data["description"] = description.map(JSONValue.string) ?? .null
         data["status"] = status.map { .string($0.rawValue) } ?? .null
@@ -65,16 +61,22 @@ public struct WebhookComposer: Sendable {
     /// `budget.warning` when daemon tasks have spent 80% of `[daemon] daily_budget_usd` in 24 hours:
     /// one per UTC day (its id is the day's, and the outbox keeps an id once).
     public func dailyBudgetWarning(spent: Double, limit: Double, day: String) -> [WebhookDelivery] {
-        let data: [String: JSONValue] = [
-            "current_cost": .number(spent), "budget_limit": .number(limit),
-            "percentage_used": .number(limit > 0 ? (spent / limit * 100).rounded() : 0), "cost_usd": .number(spent),
-            "scope": "daily", "day": .string(day), "task_id": .null, "status": .null, "score": .null,
-        ]
+        var data = Self.budgetData(spent: spent, limit: limit)
+        data.merge(["scope": "daily", "day": .string(day), "task_id": .null, "status": .null]) { $1 }
         return delivery("budget.warning", to: onBudgetWarning, data: data).map {
             var delivery = $0
             delivery.id = "msg_daily_budget_" + day.filter { $0 != "-" }
             return delivery
         }
+    }
+
+    /// The reference's `budget.warning` fields, with `cost_usd` and `score` as every payload has them.
+    static func budgetData(spent: Double, limit: Double) -> [String: JSONValue] {
+        [
+            "current_cost": .number(spent), "budget_limit": .number(limit),
+            "percentage_used": .number(limit > 0 ? (spent / limit * 100).rounded() : 0), "cost_usd": .number(spent),
+            "score": .null,
+        ]
     }
 
     func delivery(_ event: String, to url: String?, data: [String: JSONValue]) -> [WebhookDelivery] {

@@ -8,8 +8,6 @@ import ServiceLifecycle
 /// 30 min, 2 h, 5 h, 10 h, 10 h), keeping its `webhook-id`. Runs beside the workers, so a slow or
 /// failing endpoint never slows a task.
 public struct WebhookSender: Service {
-    public static let standardSchedule = WebhooksConfig.standardRetrySchedule
-
     let queue: SQLiteTaskQueue
     let transport: any HTTPTransport
     let signer: WebhookSigner?
@@ -20,7 +18,7 @@ public struct WebhookSender: Service {
 
     public init(
         queue: SQLiteTaskQueue, transport: any HTTPTransport, signer: WebhookSigner?,
-        schedule: [Double] = WebhookSender.standardSchedule, userAgent: String, timeoutSeconds: Double = 10
+        schedule: [Double] = WebhooksConfig.standardRetrySchedule, userAgent: String, timeoutSeconds: Double = 10
     ) {
         self.queue = queue
         self.transport = transport

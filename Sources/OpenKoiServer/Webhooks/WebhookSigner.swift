@@ -23,6 +23,7 @@ public struct WebhookSecretError: Error, CustomStringConvertible {
     public init() {}
 
     public var description: String {
-        "[api.webhooks] secret must be whsec_ followed by base64 (Standard Webhooks), e.g. whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+        "[api.webhooks] secret must be whsec_ followed by base64 (Standard Webhooks), "
+            + "e.g. whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
     }
 }
