@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "OpenKoiSkills", targets: ["OpenKoiSkills"]),
         .library(name: "OpenKoiMemory", targets: ["OpenKoiMemory"]),
         .library(name: "OpenKoiServer", targets: ["OpenKoiServer"]),
+        .library(name: "OpenKoiBench", targets: ["OpenKoiBench"]),
         .library(name: "OpenKoiTesting", targets: ["OpenKoiTesting"]),
     ],
     dependencies: [
@@ -58,9 +59,13 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ], swiftSettings: strictSwift, plugins: ["EmbedOpenAPI"]),
         .target(
+            name: "OpenKoiBench", dependencies: ["OpenKoiCore", "OpenKoiMemory", "OpenKoiTools"],
+            swiftSettings: strictSwift),
+        .target(
             name: "OpenKoiCLI",
             dependencies: [
                 "OpenKoiCore", "OpenKoiProviders", "OpenKoiTools", "OpenKoiSkills", "OpenKoiMemory", "OpenKoiServer",
+                "OpenKoiBench",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ], swiftSettings: strictSwift),
         .executableTarget(name: "openkoi", dependencies: ["OpenKoiCLI"], swiftSettings: strictSwift),
@@ -84,6 +89,8 @@ let package = Package(
             name: "OpenKoiMemoryTests", dependencies: ["OpenKoiMemory", "OpenKoiTesting"], swiftSettings: strictSwift),
         .testTarget(
             name: "OpenKoiServerTests", dependencies: ["OpenKoiServer", "OpenKoiTesting"], swiftSettings: strictSwift),
+        .testTarget(
+            name: "OpenKoiBenchTests", dependencies: ["OpenKoiBench", "OpenKoiTools", "OpenKoiTesting"], swiftSettings: strictSwift),
         .testTarget(name: "OpenKoiSkillsTests", dependencies: ["OpenKoiSkills"], swiftSettings: strictSwift),
         .testTarget(
             name: "OpenKoiCLITests", dependencies: ["OpenKoiCLI", "OpenKoiTools", "OpenKoiTesting"],

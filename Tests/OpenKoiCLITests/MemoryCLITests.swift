@@ -79,7 +79,7 @@ struct MemoryCLITests {
         #expect(rows.first?["reinforced"] == 1, "the lesson helped the second task pass")
 
         let migrate = try await sandbox.run(["migrate", "--status"])
-        #expect(migrate.stdout.contains("Schema version: 7 (this build: 7)"), "\(migrate.stdout)")
+        #expect(migrate.stdout.contains("Schema version: 8 (this build: 8)"), "\(migrate.stdout)")
         let mode =
             try FileManager.default.attributesOfItem(atPath: sandbox.openkoiHome + "/data/openkoi.db")[
                 .posixPermissions] as? Int
@@ -110,7 +110,7 @@ struct MemoryCLITests {
     @Test func aDatabaseFromANewerOpenKoiIsRefusedAndLeftAlone() async throws {
         let sandbox = try CLISandbox()
         let migrate = try await sandbox.run(["migrate"])
-        #expect(migrate.exitCode == 0 && migrate.stdout.contains("Applied 7 migration(s)."), "\(migrate.transcript)")
+        #expect(migrate.exitCode == 0 && migrate.stdout.contains("Applied 8 migration(s)."), "\(migrate.transcript)")
         let again = try await sandbox.run(["migrate"])
         #expect(again.stdout.hasPrefix("Database is up to date.\n"), "\(again.stdout)")
         let path = sandbox.openkoiHome + "/data/openkoi.db"
@@ -125,7 +125,7 @@ struct MemoryCLITests {
         let before = try Data(contentsOf: URL(fileURLWithPath: path))
         let refused = try await sandbox.run(["migrate"])
         #expect(refused.exitCode == 1, "\(refused.transcript)")
-        #expect(refused.stderr.contains("written by a newer openkoi (schema v99; this build knows up to v7)"))
+        #expect(refused.stderr.contains("written by a newer openkoi (schema v99; this build knows up to v8)"))
         #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before, "not written to")
         let status = try await sandbox.run(["status"])
         #expect(status.exitCode == 1 && status.stderr.contains("newer openkoi"), "\(status.transcript)")

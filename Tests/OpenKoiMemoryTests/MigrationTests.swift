@@ -14,6 +14,7 @@ struct MigrationTests {
             first.all.map(\.name) == [
                 "initial_schema", "vector_search", "recorded_runs", "hybrid_recall", "pattern_mining", "phase_costs",
                 "task_queue",
+                "bench_runs",
             ])
         let second = try await MemoryStore(path: dir.path + "/openkoi.db").migrate()
         #expect(second.applied.isEmpty)
@@ -90,7 +91,10 @@ struct PatternMiningMigrationTests {
                 """)
         }
         let store = MemoryStore(path: path)
-        #expect(try await store.migrate().applied.map(\.name) == ["pattern_mining", "phase_costs", "task_queue"])
+        #expect(
+            try await store.migrate().applied.map(\.name) == [
+                "pattern_mining", "phase_costs", "task_queue", "bench_runs",
+            ])
         let rows = try await store.patterns(includingDismissed: true)
         #expect(rows.map(\.id).sorted() == ["b", "d"])
         #expect(rows.first { $0.id == "b" }?.status == .dismissed)

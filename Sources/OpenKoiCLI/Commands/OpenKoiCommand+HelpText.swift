@@ -9,6 +9,7 @@ extension OpenKoiCommand {
           openkoi "What is the capital of France?"
           openkoi -m openai/gpt-4.1 -i 5 "add input validation to src/api.py" --yes
           openkoi batch tasks.jsonl --concurrency 4 > results.jsonl
+          openkoi bench suite.jsonl -m openai/gpt-4.1 -m local/qwen2.5-coder-1.5b
 
         Task options go before or after the task words:
           -m, --model provider/model   -i, --iterate N      -q, --quality 0..1
@@ -30,6 +31,8 @@ extension OpenKoiCommand {
         SUBCOMMANDS:
           run (default)           Run one task (the default command).
           batch                   Run tasks from a JSONL file concurrently.
+          bench                   Compare models and iteration settings on a task suite
+                                  (pass rate per iteration, cost).
           models                  List the models of every available provider (context
                                   window, prices, tools).
           connect                 Log in to Copilot or ChatGPT, or save a provider's

@@ -40,6 +40,7 @@ struct OpenKoi: ParsableCommand {
               openkoi "What is the capital of France?"
               openkoi -m openai/gpt-4.1 -i 5 "add input validation to src/api.py" --yes
               openkoi batch tasks.jsonl --concurrency 4 > results.jsonl
+              openkoi bench suite.jsonl -m openai/gpt-4.1 -m local/qwen2.5-coder-1.5b
 
             Task options go before or after the task words:
               -m, --model provider/model   -i, --iterate N      -q, --quality 0..1
@@ -54,7 +55,8 @@ struct OpenKoi: ParsableCommand {
             """,
         version: "openkoi \(OpenKoiCommand.version)",
         subcommands: [
-            Run.self, Batch.self, Models.self, Connect.self, Disconnect.self, Doctor.self, Init.self, Skills.self,
+            Run.self, Batch.self, Bench.self, Models.self, Connect.self, Disconnect.self, Doctor.self, Init.self,
+            Skills.self,
             Setup.self, Status.self, Migrate.self, Export.self, Learn.self, Daemon.self,
         ],
         defaultSubcommand: Run.self)

@@ -12,7 +12,7 @@ struct Session {
     let config: OpenKoiConfig
     let console: Console
     let environment: [String: String]
-    let workspace: String
+    private(set) var workspace: String
     let options: TaskOptions
 
     /// Loads the config and reports its warnings; a bad config is a `CLIError` naming file and line.
@@ -66,10 +66,24 @@ struct Session {
     func services(events: any EventSink, channel: String = "cli") -> PipelineServices {
         let resolver = startingResolver()
         let router = modelRouter(resolver: resolver, executor: options.model ?? config.models.executor, events: events)
+        let library = skillLibrary()
+        let catalog = EvaluatorCatalog(library: library, workspaceFiles: topLevelFiles())
+        var services = workspaceServices(router: router, events: events, library: library, catalog: catalog)
+        services.memory = memory(channel: channel, resolver: resolver, library: library, catalog: catalog)
+        return services
+    }
+
+    /// The services for this session's workspace on `router`, with no memory (bench trials: each
+    /// starts from nothing, so earlier trials cannot teach later ones).
+    /// - Parameter announce: say the sandbox's and soul's warnings (once per run, not per trial).
+    func workspaceServices(
+        router: any ModelRouter, events: any EventSink, library: SkillLibrary, catalog: EvaluatorCatalog,
+        announce: Bool = true
+    ) -> PipelineServices {
         let commands = CommandPolicy(assumeYes: options.yes, allowedPrefixes: config.tools.allowCommands)
         let sandbox = commandSandbox()
         // Said once per run; each refused command or test run then repeats the reason to the model.
-        if let reason = sandbox.unavailableReason { console.warning(reason) }
+        if announce, let reason = sandbox.unavailableReason { console.warning(reason) }
         let tools = BuiltinToolBox(
             workspace: workspace, toolOutputDir: paths.toolOutputDir, policy: commands,
             commandTimeout: config.tools.commandTimeoutSeconds, sandbox: sandbox)
@@ -77,17 +91,21 @@ struct Session {
             workspace: workspace, configuredCommand: config.evaluation.testCommand,
             timeout: config.evaluation.testTimeoutSeconds, enabled: config.evaluation.runTests, policy: commands,
             sandbox: sandbox)
-        let library = skillLibrary()
-        let catalog = EvaluatorCatalog(library: library, workspaceFiles: topLevelFiles())
         let soul = Soul.load(workspace: workspace, paths: paths)
-        for warning in soul.warnings { console.warning(warning) }
+        if announce { for warning in soul.warnings { console.warning(warning) } }
         return PipelineServices(
             router: router, tools: tools, workspace: WorkspaceFileStore(workspace: workspace),
             rubrics: catalog,
             objectiveCheck: WorkspaceCheck(workspace: workspace, tests: tests), events: events,
             identity: soul.text, identityIsDefault: soul.source == .bundled,
-            toolStyles: ToolStyleRegistry(configured: toolCallStyles()),
-            memory: memory(channel: channel, resolver: resolver, library: library, catalog: catalog))
+            toolStyles: ToolStyleRegistry(configured: toolCallStyles()))
+    }
+
+    /// This session with another workspace (a bench trial's copy of its task's files).
+    func with(workspace: String) -> Session {
+        var copy = self
+        copy.workspace = workspace
+        return copy
     }
 
     /// Skills from every source, higher precedence replacing lower; a malformed SKILL.md is named and skipped.

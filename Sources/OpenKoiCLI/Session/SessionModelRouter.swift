@@ -120,6 +120,22 @@ actor SessionModelRouter: ModelRouter {
         return binding
     }
 
+    /// The listed price of the model `spec` names (`nil`: the executor's), or `nil` when neither
+    /// discovery nor the catalogs know it.
+    func knownPricing(for spec: String?) async -> ModelPricing? {
+        guard let resolved = try? await resolver.resolve(model: spec ?? executorSpec) else { return nil }
+        return resolved.info?.pricing
+            ?? PricingTable.knownPricing(provider: resolved.provider.id, model: resolved.model)
+    }
+
+    /// Every role's model for a task naming `model` has a known price.
+    func isPriced(model: String) async -> Bool {
+        for spec in [model, evaluatorSpec ?? model, plannerSpec ?? model] where await knownPricing(for: spec) == nil {
+            return false
+        }
+        return true
+    }
+
     private func resolve(_ spec: String?) async throws -> ModelBinding {
         let resolved = try await resolver.resolve(model: spec)
         if let loose = resolved.correctedFrom { console.note("  Note: '\(loose)' resolved to '\(resolved.model)'") }

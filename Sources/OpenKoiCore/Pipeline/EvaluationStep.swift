@@ -101,7 +101,8 @@ struct EvaluationStep: Sendable {
         let schema = JudgePrompt.schema(for: rubric)
         for round in 1...2 {
             let request = ChatRequest(
-                model: judge.model, system: JudgePrompt.system, messages: messages, maxTokens: 1200, temperature: 0.1,
+                model: judge.model, system: JudgePrompt.system, messages: messages, maxTokens: JudgePrompt.maxTokens,
+                temperature: JudgePrompt.temperature,
                 responseSchema: schema)
             let response = try await judge.provider.chat(request)
             reply.usage += response.usage

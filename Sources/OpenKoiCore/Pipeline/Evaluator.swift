@@ -5,6 +5,7 @@ struct Evaluator: Sendable {
     let finisher: Finisher
     let step: EvaluationStep
     let events: any EventSink
+    let probe: (any IterationProbe)?
 
     init(
         refine: BoundedChannel<TaskRun>, finisher: Finisher, services: PipelineServices
@@ -13,6 +14,7 @@ struct Evaluator: Sendable {
         self.finisher = finisher
         self.step = EvaluationStep(rubrics: services.rubrics, check: services.objectiveCheck, files: services.workspace)
         self.events = services.events
+        self.probe = services.iterationProbe
     }
 
     func process(_ incoming: TaskRun) async {
@@ -34,6 +36,8 @@ struct Evaluator: Sendable {
                 IterationRecord(
                     number: iteration, output: attempt.output, verdict: verdict, usage: attempt.usage, decision: .accept
                 ))
+            await probe?.inspect(
+                JudgedIteration(taskID: id, number: iteration, output: attempt.output, score: nil, decision: .accept))
             events.publish(
                 TaskEvent(
                     taskID: id,
@@ -137,6 +141,9 @@ struct Evaluator: Sendable {
         var recorded = record
         recorded.decision = decision
         run.append(recorded)
+        await probe?.inspect(
+            JudgedIteration(
+                taskID: id, number: iteration, output: attempt.output, score: verdict.score, decision: decision))
         events.publish(
             TaskEvent(
                 taskID: id,

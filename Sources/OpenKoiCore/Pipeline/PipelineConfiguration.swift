@@ -43,12 +43,15 @@ public struct PipelineServices: Sendable {
     public var toolStyles: ToolStyleRegistry
     /// Recall before planning and learning after the verdict; `nil`: the pipeline remembers nothing.
     public var memory: (any TaskMemory)?
+    /// Called after each judged iteration (bench grading); `nil`: nothing looks.
+    public var iterationProbe: (any IterationProbe)?
 
     public init(
         router: any ModelRouter, tools: any ToolBox = EmptyToolBox(), workspace: (any WorkspaceFiles)? = nil,
         rubrics: any RubricCatalog = FixedRubricCatalog(), objectiveCheck: (any ObjectiveCheck)? = nil,
         events: any EventSink = NullEventSink(), identity: String? = nil, identityIsDefault: Bool = true,
-        toolStyles: ToolStyleRegistry = ToolStyleRegistry(), memory: (any TaskMemory)? = nil
+        toolStyles: ToolStyleRegistry = ToolStyleRegistry(), memory: (any TaskMemory)? = nil,
+        iterationProbe: (any IterationProbe)? = nil
     ) {
         self.router = router
         self.tools = tools
@@ -60,6 +63,7 @@ public struct PipelineServices: Sendable {
         self.identityIsDefault = identityIsDefault
         self.toolStyles = toolStyles
         self.memory = memory
+        self.iterationProbe = iterationProbe
     }
 }
 

@@ -1,5 +1,11 @@
 /// The evaluator's request to an LLM judge: rubric, task, acceptance criteria, and the answer.
-enum JudgePrompt {
+public enum JudgePrompt {
+    /// Low but not zero: a verdict should not change between two asks, and a little spread
+    /// keeps a small judge from looping on one phrase. Bench runs record it with their scores.
+    public static let temperature = 0.1
+    /// Output tokens the judge may use for one verdict.
+    static let maxTokens = 1200
+
     static let system = """
         You are a strict, fair reviewer. Score the answer against the rubric and list concrete findings. \
         Reply with a single JSON object and nothing else.

@@ -14,6 +14,7 @@ struct Migration: Sendable {
         Migration(version: 5, name: "pattern_mining", sql: patternMining),
         Migration(version: 6, name: "phase_costs", sql: phaseCosts),
         Migration(version: 7, name: "task_queue", sql: taskQueue),
+        Migration(version: 8, name: "bench_runs", sql: benchRuns),
     ]
 
     static var latest: Int { all.last?.version ?? 0 }
@@ -141,6 +142,32 @@ struct Migration: Sendable {
     /// expired cannot write over a newer claim's result. Events are each task's durable log, numbered
     /// from 1 (the SSE `id:`); idempotency keys map a client's key to the task it created; the
     /// webhook outbox keeps a delivery until it succeeds or runs out of attempts.
+    /// `openkoi bench`: one row per run (suite and settings) and per finished trial, the trial's
+    /// whole record as JSON beside the columns reports filter on.
+    static let benchRuns = """
+        CREATE TABLE bench_runs (
+            id TEXT PRIMARY KEY,
+            run_key TEXT NOT NULL UNIQUE,
+            name TEXT,
+            suite TEXT NOT NULL,
+            settings TEXT NOT NULL,
+            created_ms INTEGER NOT NULL,
+            updated_ms INTEGER NOT NULL,
+            finished_ms INTEGER);
+        CREATE TABLE bench_trials (
+            run_id TEXT NOT NULL REFERENCES bench_runs(id) ON DELETE CASCADE,
+            task TEXT NOT NULL,
+            model TEXT NOT NULL,
+            iterations INTEGER NOT NULL,
+            trial INTEGER NOT NULL,
+            passed INTEGER NOT NULL,
+            cost_usd REAL,
+            latency_ms INTEGER NOT NULL,
+            record TEXT NOT NULL,
+            created_ms INTEGER NOT NULL,
+            PRIMARY KEY (run_id, task, model, iterations, trial));
+        """
+
     static let taskQueue = """
         CREATE TABLE queue_tasks (
             id TEXT PRIMARY KEY,

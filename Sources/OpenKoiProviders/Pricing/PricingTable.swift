@@ -26,15 +26,24 @@ public enum PricingTable {
         ("qwen-max", 1.6, 6.4), ("qwen-plus", 0.4, 1.2), ("qwen-turbo", 0.05, 0.2), ("qwen", 0.4, 1.2),
     ]
 
+    /// When the catalogs' and this table's prices were last checked against the vendors' lists
+    /// (bench reports print it beside their costs).
+    public static let pricesAsOf = "2026-12-03"
+
     /// The price of `model` served by `provider`; never fails (unknown hosted models get `unknownModel`).
     public static func pricing(provider: String, model: String) -> ModelPricing {
+        knownPricing(provider: provider, model: model) ?? unknownModel
+    }
+
+    /// The listed price of `model` served by `provider`, or `nil` when no catalog or table row knows it.
+    public static func knownPricing(provider: String, model: String) -> ModelPricing? {
         if localProviders.contains(provider) || subscriptionProviders.contains(provider) { return .free }
         if let listed = ModelCatalog.info(provider: provider, model: model)?.pricing { return listed }
         let name = model.lowercased()
         if let row = byModelName.first(where: { name.contains($0.substring) }) {
             return ModelPricing(inputPerMTok: row.input, outputPerMTok: row.output)
         }
-        return unknownModel
+        return nil
     }
 
     /// Cost in dollars of `usage` on `provider/model`.
