@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "OpenKoiMemory", targets: ["OpenKoiMemory"]),
         .library(name: "OpenKoiServer", targets: ["OpenKoiServer"]),
         .library(name: "OpenKoiBench", targets: ["OpenKoiBench"]),
+        .library(name: "OpenKoiTools", targets: ["OpenKoiTools"]),
         .library(name: "OpenKoiTesting", targets: ["OpenKoiTesting"]),
     ],
     dependencies: [

@@ -33,5 +33,15 @@ let package = Package(
             path: "embedding",
             exclude: ["README.md", "run.sh"]
         ),
+        // A plain executable: what `openkoi bench` adds per trial beyond the pipeline (workspace,
+        // probe, grading, one SQLite commit), with a zero-latency model.
+        .executableTarget(
+            name: "BenchOverhead",
+            dependencies: [
+                .product(name: "OpenKoiBench", package: "openkoi"), .product(name: "OpenKoiCore", package: "openkoi"),
+                .product(name: "OpenKoiTesting", package: "openkoi"), .product(name: "OpenKoiTools", package: "openkoi"),
+            ],
+            path: "bench-overhead"
+        ),
     ]
 )

@@ -65,6 +65,21 @@ struct BenchRunnerTests {
         #expect(again.stoppedByBudget && again.trials.count == outcome.trials.count)
     }
 
+    @Test func modelsInOneLaneTakeTurns() async throws {
+        let suite = codeWordSuite(3)
+        let harness = try BenchHarness()
+        var shared = ScriptedModels(firstPass: Self.models.firstPass)
+        shared.sharedLane = true
+        _ = try await harness.run(suite, models: ["a/model", "b/model"], iterations: [1], executor: shared)
+        #expect(shared.peak.value == 1, "two local models never run at once")
+        let separate = try BenchHarness()
+        let models = ScriptedModels(firstPass: Self.models.firstPass)
+        let (_, outcome) = try await separate.run(
+            suite, models: ["a/model", "b/model"], iterations: [1], executor: models, concurrency: 2)
+        #expect(outcome.trials.count == 6)
+        #expect(models.peak.value <= 4, "at most --concurrency per lane")
+    }
+
     @Test func anUnknownPriceIsUnknownNotFree() async throws {
         let suite = codeWordSuite(1)
         let harness = try BenchHarness()

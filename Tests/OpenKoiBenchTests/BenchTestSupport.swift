@@ -13,6 +13,10 @@ struct ScriptedModels: TrialExecutor {
     var prices: [String: ModelPricing] = [:]
     /// Trials (from 1) on which a model gets a task wrong whatever the iteration: flaky behaviour.
     var failingTrials: [String: [Int: Set<Int>]] = [:]
+    /// Every model in one lane (as local models are), and the most trials seen running at once.
+    var sharedLane = false
+    let running = LockedValue(0)
+    let peak = LockedValue(0)
     /// Files an executor call writes into the workspace, by (model, iteration).
     var writes: @Sendable (String, Int, String) -> Void = { _, _, _ in }
 
@@ -27,7 +31,15 @@ struct ScriptedModels: TrialExecutor {
         return Int(rest.prefix { $0.isNumber })
     }
 
+    func lane(for model: String) async -> String { sharedLane ? "this machine" : model }
+
     func run(_ spec: TaskSpec, workspace: String, probe: any IterationProbe, events: any EventSink) async -> TrialRun {
+        let now = running.withLock { n -> Int in
+            n += 1
+            return n
+        }
+        peak.withLock { $0 = max($0, now) }
+        defer { running.withLock { $0 -= 1 } }
         let model = spec.model ?? ""
         let plan = firstPass[model] ?? [:]
         let number = Self.taskNumber(spec.description) ?? 0

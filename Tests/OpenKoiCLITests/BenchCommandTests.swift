@@ -79,6 +79,9 @@ struct BenchCommandTests {
         #expect(comparison["discordant"] == ["a_only": 0, "b_only": 1])
         #expect(comparison["flips"]?[0]?["task"] == "task-4")
         #expect(run.stderr.contains("[bench] 16 trial(s)"), "progress goes to stderr: \(run.stderr)")
+        #expect(report["settings"]?["judge"] == ["model": "executor", "temperature": 0.1, "seed": 7])
+        let judged = await server.requests.filter { ChatReplies.isJudgeRequest($0.bodyText) }
+        #expect(!judged.isEmpty && judged.allSatisfy { JSONValue.parse($0.bodyText)?["seed"] == 7 }, "seed pinned")
 
         let html = try #require(sandbox.read(sandbox.workspace + "/report.html"))
         #expect(html.contains("<svg") && html.contains("<polyline"))
@@ -210,5 +213,33 @@ struct BenchCommandTests {
         #expect(!run.stdout.contains("$0.0000"), "an unknown price is never shown as $0: \(run.stdout)")
         #expect(run.stdout.contains("1/2 (50%)"), "task-1 passes, task-2's hanging check fails: \(run.stdout)")
         #expect(run.stdout.contains("Skipped (could not be read)"))
+    }
+
+    @Test func aProviderMarkedLocalIsFreeAndSizedLikeTheBundledModel() async throws {
+        let sandbox = try CLISandbox()
+        let server = try OpenAIChatEndpoint(answer: { Self.answer($0, behaviour: ["qwen-local": [1: 1]]) })
+        defer { server.shutdown() }
+        for (file, local) in [("remote.toml", ""), ("local.toml", "local = true\n")] {
+            try sandbox.write(
+                file, "[providers.box]\nbase_url = \"\(server.baseURL)\"\nkind = \"openai\"\n" + local)
+        }
+        try sandbox.write("suite.jsonl", Self.suite(1))
+        // "qwen" in the name matches the hosted Qwen API's list price: not a local model's.
+        let remote = try await sandbox.run(
+            [
+                "bench", "suite.jsonl", "-m", "box/qwen-local", "-i", "1", "--sandbox", "off", "--json", "--config",
+                "remote.toml", "--name", "remote",
+            ])
+        #expect(try remote.singleJSONObject()["trials"]?[0]?["cost_usd"]?.doubleValue.map { $0 > 0 } == true)
+        let local = try await sandbox.run(
+            [
+                "bench", "suite.jsonl", "-m", "box/qwen-local", "-i", "1", "--sandbox", "off", "--json", "--config",
+                "local.toml", "--name", "local",
+            ])
+        #expect(local.exitCode == 0, "\(local.transcript)")
+        #expect(try local.singleJSONObject()["trials"]?[0]?["cost_usd"] == 0, "\(local.stdout)")
+        #expect(local.stderr.contains("at most $0.0000"), "the estimate knows it is free: \(local.stderr)")
+        let bodies = await server.requests.map(\.bodyText).filter { !ChatReplies.isJudgeRequest($0) }
+        #expect(bodies.last?.contains("1536") == true, "output capped as for the bundled model")
     }
 }

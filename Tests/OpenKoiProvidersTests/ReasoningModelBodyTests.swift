@@ -38,3 +38,17 @@ struct ReasoningModelBodyTests {
             ])
     }
 }
+
+/// The judge's pinned seed reaches every wire format that takes one.
+struct SamplingSeedBodyTests {
+    static let request = ChatRequest(model: "m", messages: [.user("x")], temperature: 0.1, seed: 7)
+
+    @Test func openAICompatibleOllamaAndGeminiBodiesCarryTheSeed() {
+        #expect(OpenAIRequestBody.make(Self.request)["seed"] == 7)
+        #expect(OllamaRequestBody.make(Self.request)["options"]?["seed"] == 7)
+        #expect(GeminiRequestBody.make(Self.request)["generationConfig"]?["seed"] == 7)
+        var unseeded = Self.request
+        unseeded.seed = nil
+        #expect(OpenAIRequestBody.make(unseeded)["seed"] == nil)
+    }
+}

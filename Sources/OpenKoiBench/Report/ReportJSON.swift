@@ -11,7 +11,10 @@ public enum ReportJSON {
                 "models": .array(settings.models.map(JSONValue.string)),
                 "iterations": .array(settings.iterations.map { .number(Double($0)) }),
                 "trials": .number(Double(settings.trials)),
-                "judge": ["model": .string(settings.judge.model), "temperature": .number(settings.judge.temperature)],
+                "judge": [
+                    "model": .string(settings.judge.model), "temperature": .number(settings.judge.temperature),
+                    "seed": settings.judge.seed.map { .number(Double($0)) } ?? .null,
+                ],
             ],
             "prices_as_of": .string(report.pricesAsOf),
             "complete": .bool(report.missingTrials == 0),

@@ -40,7 +40,8 @@ public enum ReportText {
         var text =
             "bench run \(report.run.id): \(report.tasks.count) task(s) × \(settings.models.count) model(s) × "
             + "-i \(settings.iterations.map(String.init).joined(separator: ",")) × \(settings.trials) trial(s); "
-            + "judge \(settings.judge.model) at temperature \(NumberText.plain(settings.judge.temperature)); "
+            + "judge \(settings.judge.model) at temperature \(NumberText.plain(settings.judge.temperature)), "
+            + "seed \(settings.judge.seed.map(String.init) ?? "none"); "
             + "prices as of \(report.pricesAsOf)"
         if report.missingTrials > 0 {
             text += "\n\(report.missingTrials) trial(s) not run yet (run the same command to resume)"

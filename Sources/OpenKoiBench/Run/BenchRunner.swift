@@ -71,21 +71,23 @@ public actor BenchRunner {
                 kind: .started(estimateUSD: await estimate(pending)), done: done, total: plan.count,
                 spentUSD: spentUSD))
         let tasks = Dictionary(suite.tasks.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-        let lanes = Dictionary(grouping: pending, by: \.model)
+        var laneOf: [String: String] = [:]
+        for model in run.settings.models { laneOf[model] = await executor.lane(for: model) }
+        let lanes = Dictionary(grouping: pending) { laneOf[$0.model] ?? $0.model }
         let width = max(1, configuration.concurrency)
-        await withTaskGroup(of: Void.self) { models in
-            for model in run.settings.models {
-                guard let keys = lanes[model] else { continue }
-                models.addTask {
-                    await withTaskGroup(of: Void.self) { lane in
+        await withTaskGroup(of: Void.self) { group in
+            for lane in Set(laneOf.values).sorted() {
+                guard let keys = lanes[lane] else { continue }
+                group.addTask {
+                    await withTaskGroup(of: Void.self) { trials in
                         var running = 0
                         for key in keys {
                             if running >= width {
-                                await lane.next()
+                                await trials.next()
                                 running -= 1
                             }
                             guard await self.mayStart(), let task = tasks[key.task] else { break }
-                            lane.addTask { await self.runTrial(key, task: task, total: plan.count) }
+                            trials.addTask { await self.runTrial(key, task: task, total: plan.count) }
                             running += 1
                         }
                     }

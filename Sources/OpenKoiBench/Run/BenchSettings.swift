@@ -28,10 +28,10 @@ public struct BenchSettings: Sendable, Hashable, Codable {
 
     /// The run's identity: resuming matches on it (concurrency and budget are not part of it).
     public var key: String {
-        [
+        ([
             suiteDigest, models.joined(separator: ","), iterations.map(String.init).joined(separator: ","),
-            String(trials), judge.model, "\(judge.temperature)", name ?? "",
-        ].joined(separator: "|")
+            String(trials), judge.model, "\(judge.temperature)",
+        ] + (judge.seed.map { [String($0)] } ?? []) + [name ?? ""]).joined(separator: "|")
     }
 
     /// Every trial of the run, task-major, in a fixed order.
@@ -55,9 +55,13 @@ public struct JudgeSettings: Sendable, Hashable, Codable {
     /// `provider/model`, or `executor` when each model judges its own answers.
     public var model: String
     public var temperature: Double
+    /// Sent to providers that take a seed (OpenAI-compatible, llama.cpp, Ollama, Gemini); `nil` in
+    /// runs stored before the judge had one.
+    public var seed: Int?
 
-    public init(model: String, temperature: Double = JudgePrompt.temperature) {
+    public init(model: String, temperature: Double = JudgePrompt.temperature, seed: Int? = JudgePrompt.seed) {
         self.model = model
         self.temperature = temperature
+        self.seed = seed
     }
 }

@@ -11,6 +11,15 @@ public protocol TrialExecutor: Sendable {
 
     /// The price of `model`'s tokens; `nil` when it is not known (its costs then show as unknown).
     func pricing(for model: String) async -> ModelPricing?
+
+    /// Models in the same lane take turns (`--concurrency` trials at once for the lane): models
+    /// served on this machine share its CPU, so running two at once slows both far more than twice.
+    /// Each API model gets a lane of its own, so a slow local model does not hold it back.
+    func lane(for model: String) async -> String
+}
+
+extension TrialExecutor {
+    public func lane(for model: String) async -> String { model }
 }
 
 /// What the pipeline returned for a trial.

@@ -32,4 +32,9 @@ struct SessionTrialExecutor: TrialExecutor {
     }
 
     func pricing(for model: String) async -> ModelPricing? { await router.knownPricing(for: model) }
+
+    /// The bundled local model and `local = true` providers run on this machine: one lane.
+    func lane(for model: String) async -> String {
+        await router.isLocal(model: model) ? "this machine" : model
+    }
 }

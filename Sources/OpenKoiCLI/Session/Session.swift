@@ -133,7 +133,7 @@ struct Session {
     func modelRouter(resolver: ProviderResolver, executor: String?, events: any EventSink) -> SessionModelRouter {
         SessionModelRouter(
             resolver: resolver, models: config.models, executor: executor, retry: config.retry, console: console,
-            events: events)
+            events: events, localProviders: PricingTable.localProviders.union(config.localProviderIDs))
     }
 
     /// Discovery over this machine's credentials, the config's `[providers.*]` tables and the model cache.
@@ -190,6 +190,9 @@ struct Session {
 }
 
 extension OpenKoiConfig {
+    /// `[providers.<id>]` tables with `local = true`: servers on this machine, priced at $0.
+    var localProviderIDs: Set<String> { Set(providers.filter(\.value.local).keys) }
+
     /// The `[providers.<id>]` tables as discovery reads them, in id order.
     var providerSpecs: [CustomProviderSpec] {
         providers.sorted { $0.key < $1.key }.map { id, table in

@@ -16,6 +16,8 @@ actor SessionModelRouter: ModelRouter {
     let retry: RetryPolicy
     let breakers: CircuitBreakers
     let console: Console
+    /// Providers serving models on this machine: free tokens, and a llama.cpp slot's context.
+    let localProviders: Set<String>
     /// Where retries and failovers are reported, as events of the task whose call it was.
     let events: any EventSink
     /// One resolution per model string, shared by every task that asks while it is under way (a batch's
@@ -25,8 +27,9 @@ actor SessionModelRouter: ModelRouter {
 
     init(
         resolver: ProviderResolver, models: ModelsConfig, executor: String?, retry: RetryConfig, console: Console,
-        events: any EventSink
+        events: any EventSink, localProviders: Set<String> = PricingTable.localProviders
     ) {
+        self.localProviders = localProviders
         self.events = events
         self.resolver = resolver
         executorSpec = executor
@@ -124,8 +127,15 @@ actor SessionModelRouter: ModelRouter {
     /// discovery nor the catalogs know it.
     func knownPricing(for spec: String?) async -> ModelPricing? {
         guard let resolved = try? await resolver.resolve(model: spec ?? executorSpec) else { return nil }
+        if localProviders.contains(resolved.provider.id) { return .free }
         return resolved.info?.pricing
             ?? PricingTable.knownPricing(provider: resolved.provider.id, model: resolved.model)
+    }
+
+    /// The model `spec` names is served on this machine.
+    func isLocal(model spec: String) async -> Bool {
+        guard let resolved = try? await resolver.resolve(model: spec) else { return false }
+        return localProviders.contains(resolved.provider.id)
     }
 
     /// Every role's model for a task naming `model` has a known price.
@@ -157,13 +167,14 @@ actor SessionModelRouter: ModelRouter {
                         taskID: context.taskID,
                         kind: .retrying(phase: context.phase, attempt: attempt, delaySeconds: delay, reason: reason)))
             })
-        let local = PricingTable.localProviders.contains(providerID)
+        let local = localProviders.contains(providerID)
         // Local servers: the context of one llama.cpp slot (start.sh serves 8192 per slot for the
         // coder model), and enough output for a whole 150-line file without rambling to the limit.
         let listedWindow = local ? nil : resolved.info?.contextWindow
         return ModelBinding(
             provider: provider, model: resolved.model,
-            pricing: resolved.info?.pricing ?? PricingTable.pricing(provider: providerID, model: resolved.model),
+            pricing: local
+                ? .free : resolved.info?.pricing ?? PricingTable.pricing(provider: providerID, model: resolved.model),
             contextWindow: listedWindow ?? ModelCatalog.info(provider: providerID, model: resolved.model)?.contextWindow
                 ?? (local ? 8192 : nil),
             maxOutputTokens: local ? 1536 : nil)

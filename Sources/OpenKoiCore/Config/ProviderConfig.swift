@@ -25,6 +25,10 @@ public struct ProviderConfig: Sendable, Equatable {
     public var toolCalls: ToolCallStyle?
     /// The wire format (key `kind`, one of `kinds`); `nil` is the built-in's own, or `openai`.
     public var kind: String?
+    /// The server runs on this machine (key `local`, e.g. a second llama.cpp server): its tokens
+    /// cost $0 and requests are sized as for the bundled local model. A loopback address alone
+    /// does not say so — it may be a proxy to a paid API.
+    public var local = false
 
     public init(
         baseURL: String, apiKeyEnv: String? = nil, defaultModel: String = "auto", models: [String] = [],
@@ -58,5 +62,6 @@ public struct ProviderConfig: Sendable, Equatable {
         if let value = try table.string("default_model") { defaultModel = value }
         if let value = try table.strings("models") { models = value }
         displayName = try table.string("display_name")
+        local = try table.bool("local") ?? false
     }
 }

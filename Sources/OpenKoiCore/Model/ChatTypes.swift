@@ -103,12 +103,17 @@ public struct ChatRequest: Sendable, Hashable {
     public var logprobs: Bool
     /// Text that ends the reply when the model writes it (not included in the reply).
     public var stop: [String]
+    /// Sampling seed, for providers that take one (OpenAI chat completions and compatible hosts,
+    /// llama.cpp, Ollama, Gemini); the others ignore it. Same seed, prompt and temperature: the
+    /// same reply, as far as the provider promises it.
+    public var seed: Int?
 
     public init(
         model: String, system: String? = nil, messages: [ChatMessage], tools: [ToolDefinition] = [],
         maxTokens: Int? = nil, temperature: Double? = nil, responseSchema: JSONValue? = nil, logprobs: Bool = false,
-        stop: [String] = []
+        stop: [String] = [], seed: Int? = nil
     ) {
+        self.seed = seed
         self.model = model
         self.system = system
         self.messages = messages

@@ -102,8 +102,7 @@ struct EvaluationStep: Sendable {
         for round in 1...2 {
             let request = ChatRequest(
                 model: judge.model, system: JudgePrompt.system, messages: messages, maxTokens: JudgePrompt.maxTokens,
-                temperature: JudgePrompt.temperature,
-                responseSchema: schema)
+                temperature: JudgePrompt.temperature, responseSchema: schema, seed: JudgePrompt.seed)
             let response = try await judge.provider.chat(request)
             reply.usage += response.usage
             reply.pricing = response.pricing ?? reply.pricing

@@ -3,6 +3,8 @@ public enum JudgePrompt {
     /// Low but not zero: a verdict should not change between two asks, and a little spread
     /// keeps a small judge from looping on one phrase. Bench runs record it with their scores.
     public static let temperature = 0.1
+    /// Pinned, so a re-asked verdict differs only where the provider is not deterministic.
+    public static let seed = 7
     /// Output tokens the judge may use for one verdict.
     static let maxTokens = 1200
 

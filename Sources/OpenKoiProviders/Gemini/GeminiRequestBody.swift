@@ -20,6 +20,7 @@ enum GeminiRequestBody {
         var config: [String: JSONValue] = [:]
         if let maxTokens = request.maxTokens { config["maxOutputTokens"] = .number(Double(maxTokens)) }
         if let temperature = request.temperature { config["temperature"] = .number(temperature) }
+        if let seed = request.seed { config["seed"] = .number(Double(seed)) }
         if !request.stop.isEmpty {
             config["stopSequences"] = .array(request.stop.prefix(maxStopSequences).map { .string($0) })
         }

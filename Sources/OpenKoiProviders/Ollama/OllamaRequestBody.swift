@@ -14,6 +14,7 @@ enum OllamaRequestBody {
         var options: [String: JSONValue] = [:]
         if let temperature = request.temperature { options["temperature"] = .number(temperature) }
         if let maxTokens = request.maxTokens { options["num_predict"] = .number(Double(maxTokens)) }
+        if let seed = request.seed { options["seed"] = .number(Double(seed)) }
         if !options.isEmpty { body["options"] = .object(options) }
         // Ollama constrains decoding to a JSON Schema given as `format`.
         if let schema = request.responseSchema { body["format"] = schema }

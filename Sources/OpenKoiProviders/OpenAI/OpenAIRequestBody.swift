@@ -25,6 +25,7 @@ enum OpenAIRequestBody {
         if let temperature = request.temperature, !reasoning {
             body["temperature"] = .number(temperature)
         }
+        if let seed = request.seed { body["seed"] = .number(Double(seed)) }
         if structuredOutput, let schema = request.responseSchema {
             body["response_format"] = ["type": "json_schema", "json_schema": ["name": "response", "schema": schema]]
         }
