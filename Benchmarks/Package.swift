@@ -39,7 +39,8 @@ let package = Package(
             name: "BenchOverhead",
             dependencies: [
                 .product(name: "OpenKoiBench", package: "openkoi"), .product(name: "OpenKoiCore", package: "openkoi"),
-                .product(name: "OpenKoiTesting", package: "openkoi"), .product(name: "OpenKoiTools", package: "openkoi"),
+                .product(name: "OpenKoiTesting", package: "openkoi"),
+                .product(name: "OpenKoiTools", package: "openkoi"),
             ],
             path: "bench-overhead"
         ),

@@ -7,7 +7,7 @@ For each task the workspace is copied to a fresh temp dir, the model gets the ta
 in one message, and every file it sends back (as `### FILE: <path>` + fenced block) is written
 into the copy. The pristine test files are then restored and the task's check is run.
 
-This module also holds the helpers shared with verify.py and run.py (task discovery, workspace
+This module also holds the helpers shared with verify.py (task discovery, workspace
 copies, restoring pristine tests, running a check). Python stdlib only.
 """
 

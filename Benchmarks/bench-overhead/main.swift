@@ -84,8 +84,9 @@ for round in 1...rounds {
     let perBench = Double(benched.components.attoseconds) / 1e15 + Double(benched.components.seconds) * 1000
     directs.append(perDirect / Double(trials))
     overheads.append((perBench - perDirect) / Double(trials))
-    print("round \(round): pipeline \(NumberText.fixed(perDirect / Double(trials), decimals: 3)) ms/task, "
-        + "bench \(NumberText.fixed(perBench / Double(trials), decimals: 3)) ms/trial")
+    print(
+        "round \(round): pipeline \(NumberText.fixed(perDirect / Double(trials), decimals: 3)) ms/task, "
+            + "bench \(NumberText.fixed(perBench / Double(trials), decimals: 3)) ms/trial")
 }
 
 struct NoProbe: IterationProbe {
@@ -97,5 +98,6 @@ func median(_ values: [Double]) -> Double {
     return sorted.count % 2 == 1
         ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
 }
-print("median over \(rounds) rounds of \(trials) trials: pipeline \(NumberText.fixed(median(directs), decimals: 3)) ms/task, "
-    + "bench overhead \(NumberText.fixed(median(overheads), decimals: 3)) ms/trial")
+print(
+    "median over \(rounds) rounds of \(trials) trials: pipeline \(NumberText.fixed(median(directs), decimals: 3)) ms/task, "
+        + "bench overhead \(NumberText.fixed(median(overheads), decimals: 3)) ms/trial")

@@ -104,6 +104,33 @@ struct BenchReportTests {
     }
 }
 
+/// `--regrade`: the same final answers judged again, and how often the verdict flips.
+struct JudgeVarianceTests {
+    @Test func regradingTrialOneShowsAJudgeThatDisagreesWithItself() async throws {
+        let harness = try BenchHarness()
+        let suite = codeWordSuite(2)
+        var models = ScriptedModels(firstPass: ["a/model": [1: 1, 2: 1]])
+        models.wobblyJudge = true
+        let (run, outcome) = try await harness.run(
+            suite, models: ["a/model"], iterations: [1], trials: 2, executor: models, regrade: 2)
+        let first = outcome.trials.filter { $0.key.trial == 1 }
+        #expect(first.count == 2 && first.allSatisfy { $0.regradeScores?.count == 2 }, "\(first)")
+        #expect(first.allSatisfy { $0.regradeScores?.compactMap { $0 } == [0.5, 0.95] }, "\(first)")
+        #expect(outcome.trials.filter { $0.key.trial == 2 }.allSatisfy { $0.regradeScores == nil })
+        let report = BenchReport(run: run, suite: suite, trials: outcome.trials, pricesAsOf: "2026-12-03")
+        let variance = try #require(report.judgeVariance.first)
+        #expect(variance.answers == 2 && variance.verdictsPerAnswer == 3 && variance.flipped == 2)
+        #expect(abs(variance.meanSpread - 0.45) < 1e-9)
+        #expect(ReportText.text(report).contains("2 of 2 verdict(s) flipped over 3 asks"))
+        #expect(
+            run.settings.key
+                != BenchSettings(
+                    models: ["a/model"], iterations: [1], trials: 2, judge: JudgeSettings(model: "executor"),
+                    suiteDigest: suite.digest
+                ).key, "a re-graded run is not the same run as a plain one")
+    }
+}
+
 struct PairedStatisticsTests {
     @Test func exactMcNemarMatchesTheBinomialTail() {
         #expect(PairedStatistics.mcnemarExact(b: 0, c: 0) == 1)

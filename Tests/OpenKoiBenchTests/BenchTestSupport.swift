@@ -13,6 +13,8 @@ struct ScriptedModels: TrialExecutor {
     var prices: [String: ModelPricing] = [:]
     /// Trials (from 1) on which a model gets a task wrong whatever the iteration: flaky behaviour.
     var failingTrials: [String: [Int: Set<Int>]] = [:]
+    /// The judge scores a right answer 0.95 and 0.5 by turns (per trial), as a noisy judge would.
+    var wobblyJudge = false
     /// Every model in one lane (as local models are), and the most trials seen running at once.
     var sharedLane = false
     let running = LockedValue(0)
@@ -54,10 +56,12 @@ struct ScriptedModels: TrialExecutor {
             let right = !failing && (plan[number].map { iteration >= $0 } ?? false)
             return .text(right ? "The code word is \(Self.codeWord(number))." : "I do not know it.", usage: usage)
         }
-        let judge = ScriptedModel(id: "scripted") { request, _ in
+        let wobbly = wobblyJudge
+        let judge = ScriptedModel(id: "scripted") { request, call in
             let text = request.messages.map(\.content).joined(separator: "\n")
             if text.contains(Self.codeWord(number)) {
-                return .verdict(["relevance": 0.95, "quality": 0.95, "completeness": 0.95])
+                let score = wobbly && call % 2 == 1 ? 0.5 : 0.95
+                return .verdict(["relevance": score, "quality": score, "completeness": score])
             }
             var reply = ScriptedReply.verdict(
                 ["relevance": 0.2, "quality": 0.2, "completeness": 0.2], findings: [("major", "WRONG-CODE-WORD")])
@@ -107,11 +111,12 @@ struct BenchHarness {
 
     func run(
         _ suite: BenchSuite, models: [String], iterations: [Int], trials: Int = 1, executor: ScriptedModels,
-        budget: Double? = nil, concurrency: Int = 1, progress: @escaping @Sendable (BenchProgress) -> Void = { _ in }
+        budget: Double? = nil, concurrency: Int = 1, regrade: Int = 0,
+        progress: @escaping @Sendable (BenchProgress) -> Void = { _ in }
     ) async throws -> (BenchRun, BenchRunner.Outcome) {
         let settings = BenchSettings(
             models: models, iterations: iterations, trials: trials, judge: JudgeSettings(model: "executor"),
-            suiteDigest: suite.digest)
+            suiteDigest: suite.digest, regrade: regrade)
         let run = try await store.openRun(key: settings.key, suite: suite.path, settings: settings, now: 1)
         let runner = BenchRunner(
             suite: suite, run: run, store: store, executor: executor,

@@ -1,5 +1,6 @@
 import FoundationEssentials
 import Glibc
+import OpenKoiBench
 import OpenKoiCore
 import OpenKoiTesting
 import Testing
@@ -124,6 +125,9 @@ struct BenchCommandTests {
             try await sandbox.runShell(Self.arguments, writePID: true, environment: environment, timeout: 120)
         }
         for await _ in arrived { break }
+        let store = BenchStore(path: sandbox.openkoiHome + "/data/openkoi.db")
+        let stored = try #require(try await store.runs().first)
+        #expect(try await store.trialCount(run: stored.id) == 8, "tasks 1 and 2 are stored before the kill")
         let pid = try #require(sandbox.read(sandbox.pidFile).flatMap { Int32($0.trimmed) })
         #expect(kill(pid, SIGKILL) == 0)
         let first = try await killed.value

@@ -14,6 +14,22 @@ public struct BenchReport: Sendable {
     public var pricesAsOf: String
     /// Trials planned but not stored (budget stop, interruption).
     public var missingTrials: Int
+    /// `--regrade`: how much the judge disagrees with itself, per column that was re-graded.
+    public var judgeVariance: [JudgeVariance]
+
+    /// The judge asked again about the same answers.
+    public struct JudgeVariance: Sendable {
+        public var column: Column
+        /// Answers re-judged.
+        public var answers: Int
+        /// Verdicts per answer: the original and the re-asks.
+        public var verdictsPerAnswer: Int
+        /// Answers whose verdict (score at or above the quality bar, or not) was not the same every time.
+        public var flipped: Int
+        /// Mean over answers of the highest score minus the lowest.
+        public var meanSpread: Double
+        public var costUSD: Double?
+    }
 
     /// One model at one iteration setting: a column of the table.
     public struct Column: Sendable, Hashable, Comparable {
@@ -124,6 +140,27 @@ public struct BenchReport: Sendable {
         self.tasks = tasks
         self.columns = columns.map { Self.summary($0, trials: byColumn[$0, default: []], tasks: tasks) }
         comparisons = Self.comparisons(columns: columns, settings: run.settings, trials: byColumn, tasks: tasks)
+        judgeVariance = columns.compactMap { Self.variance($0, trials: byColumn[$0, default: []]) }
+    }
+
+    static func variance(_ column: Column, trials: [TrialRecord]) -> JudgeVariance? {
+        let regraded = trials.filter { !($0.regradeScores ?? []).isEmpty }
+        guard !regraded.isEmpty else { return nil }
+        var flipped = 0
+        var spread = 0.0
+        var perAnswer = 0
+        for trial in regraded {
+            let scores = ([trial.scores.last ?? nil] + (trial.regradeScores ?? [])).compactMap { $0 }
+            perAnswer = max(perAnswer, scores.count)
+            let bar = trial.qualityThreshold ?? 0.8
+            if Set(scores.map { $0 >= bar }).count > 1 { flipped += 1 }
+            spread += (scores.max() ?? 0) - (scores.min() ?? 0)
+        }
+        let cost: Double? =
+            regraded.contains { $0.regradeCostUSD == nil } ? nil : regraded.reduce(0) { $0 + ($1.regradeCostUSD ?? 0) }
+        return JudgeVariance(
+            column: column, answers: regraded.count, verdictsPerAnswer: perAnswer, flipped: flipped,
+            meanSpread: spread / Double(regraded.count), costUSD: cost)
     }
 
     static func summary(_ column: Column, trials: [TrialRecord], tasks: [TaskSummary]) -> ColumnSummary {

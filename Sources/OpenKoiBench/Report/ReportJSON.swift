@@ -10,7 +10,7 @@ public enum ReportJSON {
             "settings": [
                 "models": .array(settings.models.map(JSONValue.string)),
                 "iterations": .array(settings.iterations.map { .number(Double($0)) }),
-                "trials": .number(Double(settings.trials)),
+                "trials": .number(Double(settings.trials)), "regrade": .number(Double(settings.regrade ?? 0)),
                 "judge": [
                     "model": .string(settings.judge.model), "temperature": .number(settings.judge.temperature),
                     "seed": settings.judge.seed.map { .number(Double($0)) } ?? .null,
@@ -23,6 +23,16 @@ public enum ReportJSON {
             "tasks": .array(report.tasks.map { task(report, $0) }),
             "comparisons": .array(report.comparisons.map(comparison)),
             "trials": .array(report.trials.map(trial)),
+            "judge_variance": .array(
+                report.judgeVariance.map {
+                    [
+                        "model": .string($0.column.model), "iterations": .number(Double($0.column.iterations)),
+                        "answers": .number(Double($0.answers)),
+                        "verdicts_per_answer": .number(Double($0.verdictsPerAnswer)),
+                        "flipped": .number(Double($0.flipped)), "mean_score_spread": .number($0.meanSpread),
+                        "cost_usd": optional($0.costUSD),
+                    ]
+                }),
             "problems": .array(
                 report.problems.map { ["location": .string($0.location), "message": .string($0.message)] }),
         ]
@@ -100,6 +110,7 @@ public enum ReportJSON {
             "cache_write_tokens": .number(Double(t.cacheWriteTokens)), "cost_usd": optional(t.costUSD),
             "latency_ms": .number(Double(t.latencyMS)), "first_token_ms": optional(t.firstTokenMS.map(Double.init)),
             "decision": .string(t.decision), "ran_model": .string(t.ranModel),
+            "regrade_scores": t.regradeScores.map { .array($0.map(optional)) } ?? .null,
             "error": t.error.map(JSONValue.string) ?? .null,
             "grade_detail": t.gradeDetail.map(JSONValue.string) ?? .null,
         ]

@@ -61,6 +61,15 @@ public enum ReportText {
             out += "\nPaired comparisons (per task, trials paired by number):\n"
             for line in comparisons { out += bullet + line + "\n" }
         }
+        if !report.judgeVariance.isEmpty {
+            out += "\nJudge variance (--regrade: the same final answers judged again):\n"
+            for v in report.judgeVariance {
+                out +=
+                    bullet + "\(v.column.label): \(v.flipped) of \(v.answers) verdict(s) flipped over "
+                    + "\(v.verdictsPerAnswer) asks; mean score spread \(NumberText.fixed(v.meanSpread, decimals: 2)); "
+                    + "cost \(ReportFormatting.usd(v.costUSD))\n"
+            }
+        }
         let flaky = ReportFormatting.flakyLines(report)
         if !flaky.isEmpty {
             out += "\nFlaky (some trials pass, some fail):\n"

@@ -126,7 +126,9 @@ public actor BenchRunner {
             return
         }
         defer { workspace.remove() }
-        let grading = IterationGrading(task: task, workspace: workspace, grader: grader, scratch: scratch)
+        let grading = IterationGrading(
+            task: task, workspace: workspace, grader: grader, scratch: scratch,
+            regrade: key.trial == 1 ? (run.settings.regrade ?? 0) : 0)
         let clock = FirstTokenClock()
         let spec = Self.spec(for: task, key: key, policy: configuration.policy)
         let started = ContinuousClock.now
@@ -137,11 +139,17 @@ public actor BenchRunner {
         let result = trial.result
         let grade = await grader.grade(task, workspace: workspace.path, answer: result.output)
         let curve = await grading.curve(iterations: result.iterations)
-        let record = TrialRecord(
+        let regrades = await grading.regrades
+        var record = TrialRecord(
             key: key, passed: grade.passed, passedAfter: curve.passed, scores: curve.scores, usage: result.usage,
             costUSD: trial.priced ? result.costUSD : nil, latencyMS: latency, firstTokenMS: clock.firstTokenMS,
             decision: result.decision.rawValue, ranModel: result.model, error: result.error,
             gradeDetail: grade.detail)
+        record.qualityThreshold = spec.policy.qualityThreshold
+        if !regrades.isEmpty {
+            record.regradeScores = regrades.map(\.score)
+            record.regradeCostUSD = trial.priced ? regrades.reduce(0) { $0 + $1.costUSD } : nil
+        }
         do {
             try await store.record(record, run: run.id, now: Self.nowMS())
         } catch {

@@ -13,12 +13,16 @@ public struct BenchSettings: Sendable, Hashable, Codable {
     public var suiteDigest: String
     /// `--name`: tells apart runs with the same settings (a baseline and a candidate build).
     public var name: String?
+    /// `--regrade K`: the judge re-asked K times about trial 1's final answer of every task, model
+    /// and setting (`nil` or 0: never).
+    public var regrade: Int?
 
     public init(
         models: [String], iterations: [Int], trials: Int, judge: JudgeSettings, suiteDigest: String,
-        name: String? = nil
+        name: String? = nil, regrade: Int? = nil
     ) {
         self.name = name
+        self.regrade = regrade
         self.models = models
         self.iterations = iterations
         self.trials = trials
@@ -28,10 +32,14 @@ public struct BenchSettings: Sendable, Hashable, Codable {
 
     /// The run's identity: resuming matches on it (concurrency and budget are not part of it).
     public var key: String {
-        ([
+        var parts: [String] = [
             suiteDigest, models.joined(separator: ","), iterations.map(String.init).joined(separator: ","),
             String(trials), judge.model, "\(judge.temperature)",
-        ] + (judge.seed.map { [String($0)] } ?? []) + [name ?? ""]).joined(separator: "|")
+        ]
+        if let seed = judge.seed { parts.append(String(seed)) }
+        parts.append(name ?? "")
+        if let regrade, regrade > 0 { parts.append("regrade \(regrade)") }
+        return parts.joined(separator: "|")
     }
 
     /// Every trial of the run, task-major, in a fixed order.

@@ -8,10 +8,14 @@ actor IterationGrading: IterationProbe {
     let workspace: TrialWorkspace
     let grader: TrialGrader
     let scratch: String
+    /// Times to re-ask the judge about the final judged iteration (0: never).
+    let regrade: Int
     private(set) var passed: [Int: Bool] = [:]
     private(set) var scores: [Int: Double?] = [:]
+    private(set) var regrades: [Rejudged] = []
 
-    init(task: BenchTask, workspace: TrialWorkspace, grader: TrialGrader, scratch: String) {
+    init(task: BenchTask, workspace: TrialWorkspace, grader: TrialGrader, scratch: String, regrade: Int = 0) {
+        self.regrade = regrade
         self.task = task
         self.workspace = workspace
         self.grader = grader
@@ -20,6 +24,13 @@ actor IterationGrading: IterationProbe {
 
     func inspect(_ iteration: JudgedIteration) async {
         scores[iteration.number] = iteration.score
+        if regrade > 0, iteration.decision != .continue, let rejudge = iteration.rejudge {
+            // The loop ends here: the answer the task returns was judged last (or is the best one).
+            regrades = []
+            for _ in 0..<regrade {
+                if let again = await rejudge() { regrades.append(again) }
+            }
+        }
         guard task.check != nil else {
             passed[iteration.number] = await grader.grade(task, workspace: workspace.path, answer: iteration.output)
                 .passed

@@ -47,6 +47,12 @@ public struct TrialRecord: Sendable, Hashable, Codable {
     public var error: String?
     /// Why grading failed (check output tail, unmet expect).
     public var gradeDetail: String?
+    /// `--regrade`: the judge's scores when asked again about the final judged answer.
+    public var regradeScores: [Double?]?
+    /// What the re-asks cost (not part of `costUSD`: they are the benchmark's, not the task's).
+    public var regradeCostUSD: Double?
+    /// The quality bar the trial ran with: a score at or above it is an accepting verdict.
+    public var qualityThreshold: Double?
 
     public init(
         key: TrialKey, passed: Bool, passedAfter: [Bool], scores: [Double?], usage: TokenUsage, costUSD: Double?,

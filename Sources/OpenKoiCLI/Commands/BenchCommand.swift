@@ -43,6 +43,9 @@ struct Bench: ParsableCommand {
     @Option(help: "Trials at once, per model.")
     var concurrency = 1
 
+    @Option(help: "Re-ask the judge K times about trial 1's final answer of each task, model and setting.")
+    var regrade = 0
+
     @Option(help: "Stop starting trials once the run's known cost reaches this many US dollars.")
     var budget: Double?
 
@@ -95,6 +98,7 @@ struct Bench: ParsableCommand {
         if let name, !(1...64).contains(name.count) || name.contains(where: \.isNewline) {
             throw ValidationError("--name must be 1 to 64 characters on one line")
         }
+        if !(0...10).contains(regrade) { throw ValidationError("--regrade must be from 0 to 10") }
         if let budget, !(budget > 0) { throw ValidationError("--budget must be a positive number of US dollars") }
         if let timeout, !(timeout > 0) { throw ValidationError("--timeout must be a positive number of seconds") }
         if let output, ReportFile.Format(path: output) == nil {
@@ -129,7 +133,7 @@ struct Bench: ParsableCommand {
         let settings = BenchSettings(
             models: model, iterations: try settingsList(), trials: trials ?? (model.count > 1 ? 3 : 1),
             judge: JudgeSettings(model: session.config.models.evaluator ?? "executor"),
-            suiteDigest: loaded.digest, name: name)
+            suiteDigest: loaded.digest, name: name, regrade: regrade)
         let code = BlockingRunner.run { () -> Int32 in
             do {
                 return try await execute(suite: loaded, settings: settings, session: session, store: store)

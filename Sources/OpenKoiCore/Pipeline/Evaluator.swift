@@ -55,6 +55,7 @@ struct Evaluator: Sendable {
                 $0.output == attempt.output && !$0.usedTools && attempt.actions.isEmpty && $0.verdict?.score != nil
             } ?? false
         var verdict: Verdict
+        var rejudge: (@Sendable () async -> Rejudged?)?
         if attempt.output.trimmed.isEmpty {
             // Nothing to judge: an empty answer scores 0 on its face, and the next iteration is told so.
             verdict = Verdict(
@@ -77,6 +78,19 @@ struct Evaluator: Sendable {
             let earlier = run.iterations.compactMap { $0.verdict?.judgeScores }.filter { !$0.isEmpty }
             let weakJudge = Self.judgesItself(run.roles)
             let context = ModelCallContext(taskID: id, phase: .evaluate)
+            rejudge = {
+                guard
+                    let again = try? await ModelCallContext.$current.withValue(
+                        context,
+                        operation: {
+                            try await step.evaluate(
+                                task: spec, plan: plan, attempt: attempt, judge: judge, intent: intent,
+                                earlierJudgeScores: earlier, judgeIsExecutor: weakJudge)
+                        })
+                else { return nil }
+                return Rejudged(
+                    score: again.score, usage: again.usage, costUSD: (again.pricing ?? judge.pricing).cost(again.usage))
+            }
             switch await run.control.perform({
                 try await ModelCallContext.$current.withValue(context) {
                     try await step.evaluate(
@@ -143,7 +157,8 @@ struct Evaluator: Sendable {
         run.append(recorded)
         await probe?.inspect(
             JudgedIteration(
-                taskID: id, number: iteration, output: attempt.output, score: verdict.score, decision: decision))
+                taskID: id, number: iteration, output: attempt.output, score: verdict.score, decision: decision,
+                rejudge: rejudge))
         events.publish(
             TaskEvent(
                 taskID: id,
