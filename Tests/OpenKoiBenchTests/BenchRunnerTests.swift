@@ -89,6 +89,12 @@ struct BenchRunnerTests {
         let report = BenchReport(run: run, suite: suite, trials: outcome.trials, pricesAsOf: "2026-12-03")
         #expect(report.columns[0].costUSD == nil)
         #expect(ReportText.text(report).contains("unknown"))
+        let free = BenchReport(
+            run: run, suite: suite,
+            trials: outcome.trials.map {
+                var t = $0; t.costUSD = 0; return t
+            }, pricesAsOf: "")
+        #expect(!ReportText.text(free).contains("unknown"), "no pass at a known price is \"-\" per pass, not unknown")
         #expect(ReportJSON.document(report)["trials"]?[0]?["cost_usd"] == .null)
     }
 

@@ -41,7 +41,9 @@ enum ReportFormatting {
                 + columns.map { $0.meanIterationsToPass.map { NumberText.fixed($0, decimals: 1) } ?? "-" })
         rows.append(["tokens"] + columns.map { String($0.tokens) })
         rows.append(["USD"] + columns.map { usd($0.costUSD) })
-        rows.append(["USD per pass"] + columns.map { $0.costUSD == nil ? "unknown" : usd($0.costPerPassUSD) })
+        rows.append(
+            ["USD per pass"]
+                + columns.map { $0.costUSD == nil ? "unknown" : $0.passed == 0 ? "-" : usd($0.costPerPassUSD) })
         rows.append(["latency p50"] + columns.map { seconds($0.latencyP50MS) })
         rows.append(
             ["latency p90 / p99"] + columns.map { "\(seconds($0.latencyP90MS)) / \(seconds($0.latencyP99MS))" })
