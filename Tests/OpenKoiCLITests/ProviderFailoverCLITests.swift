@@ -64,6 +64,7 @@ struct ProviderFailoverCLITests {
         let result = try run.singleJSONObject()
         #expect(result["output"] == "4 (from B)")
         #expect(result["status"] == "accepted")
+        #expect(result["model"] == "fallbackhost/model-b", "the result names the model that answered")
         // Two calls (the answer and the judge), each tried once on the primary, then on B.
         let primaryChats = await primary.server.requests.filter { $0.path == "/v1/chat/completions" }
         #expect(primaryChats.count == 2, "\(primaryChats.count) requests reached the primary")

@@ -150,6 +150,64 @@ struct PipelineBreakerTests {
             })
     }
 
+    @Test func anOverflowThatFitsThePromptShrinksTheAnswerAllowance() async throws {
+        let executor = ScriptedModel { _, n in
+            if n == 0 {
+                throw ProviderError(
+                    .contextOverflow, provider: "openai",
+                    message: "This model's maximum context length is 8000 tokens. However, you requested 9000 tokens "
+                        + "(5000 in the messages, 4000 in the completion). Please reduce the length of the messages.")
+            }
+            return .text("Paris.")
+        }
+        let harness = PipelineHarness(executor: executor, judge: ScriptedModel(replies: [.verdict(["quality": 0.9])]))
+        let (result, _) = await harness.run(TaskSpec(description: trivialTask, policy: policy(1)))
+        #expect(result.output == "Paris.", "\(result.error ?? "")")
+        let retry = try #require(harness.executor.requests.last)
+        #expect(retry.maxTokens == 8000 - 5000 - 32, "the answer asked for is what the window leaves")
+        #expect(retry.messages == harness.executor.requests[0].messages, "nothing pruned: the prompt fitted")
+    }
+
+    @Test func aSmallerWindowThanAssumedIsLearnedAndTheHistoryPrunedToIt() async throws {
+        let executor = ScriptedModel { request, n in
+            switch n {
+            case 0, 1, 2:
+                return ScriptedReply(toolCalls: [
+                    ToolCall(id: "c\(n)", name: "probe", arguments: ["n": .number(Double(n))])
+                ])
+            case 3:
+                throw ProviderError(
+                    .contextOverflow, provider: "local",
+                    message: "HTTP 400 exceed_context_size_error: request (9000 tokens) exceeds the available "
+                        + "context size (4096 tokens), try increasing it")
+            default:
+                return .text("answer in \(request.maxTokens ?? 0)")
+            }
+        }
+        var harness = PipelineHarness(executor: executor, judge: ScriptedModel(replies: [.verdict(["quality": 0.9])]))
+        harness.tools = EchoTools()
+        let (result, events) = await harness.run(TaskSpec(description: toolTask, policy: policy(1)))
+        #expect(result.output == "answer in 1024", "a quarter of the learned window: \(result.error ?? "")")
+        let overflowed = harness.executor.requests[3]
+        let retry = try #require(harness.executor.requests.last)
+        #expect(retry.messages != overflowed.messages, "the history was pruned before the retry")
+        #expect(
+            events.contains {
+                if case .contextPruned = $0.kind { return true }; return false
+            })
+    }
+
+    @Test func overflowMessagesGiveTheirSizes() {
+        let llama = ContextOverflowDetector.limits(
+            in: "request (8361 tokens) exceeds the available context size (4096 tokens), try increasing it")
+        #expect(llama?.prompt == 8361 && llama?.context == 4096)
+        let openAI = ContextOverflowDetector.limits(
+            in: "maximum context length is 128000 tokens. However, you requested 130000 tokens (126000 in the "
+                + "messages, 4000 in the completion).")
+        #expect(openAI?.prompt == 126000 && openAI?.context == 128000)
+        #expect(ContextOverflowDetector.limits(in: "prompt is too long") == nil)
+    }
+
     @Test func toolCallWrittenAsJSONTextIsRecognisedAndARepeatIsNoDeadEnd() async throws {
         let call = "```json\n{\"name\": \"probe\", \"arguments\": {\"n\": 1}}\n```"
         let executor = ScriptedModel(replies: [.text(call), .text(call), .text("The probe says 1.")])
@@ -284,6 +342,21 @@ extension ContextPrunerTests {
         #expect(pruned.removed == 2, "the two oldest of four tool results are cleared")
         #expect(pruned.messages.filter { $0.content == ContextPruner.placeholder }.count == 2)
         #expect(pruned.messages.last?.content == "result")
+    }
+
+    /// Pruning what an earlier pruning left ends: replacing only its note frees nothing.
+    @Test func pruningStopsWhenOnlyItsOwnNoteIsLeftToDrop() {
+        let messages: [ChatMessage] = [
+            .user("task"), .user("[3 earlier message(s) removed to fit the context window]"),
+            .assistant("working"), .user("go on"),
+        ]
+        let pruned = ContextPruner.prune(messages)
+        #expect(pruned.removed == 0)
+        #expect(pruned.messages == messages)
+        let longer = messages + [.assistant("more"), .user("and more")]
+        let again = ContextPruner.prune(longer)
+        #expect(again.removed == 1, "one real message dropped; the old note is replaced, not counted")
+        #expect(again.messages.count == 5)
     }
 
     /// A binding that knows its window gets no request the estimate says is over it.

@@ -50,7 +50,7 @@ struct RunCommandToolTests {
         call.cancel()
         let outcome = await call.value
         #expect(outcome.isError && outcome.content.contains("cancelled"))
-        #expect(!processIsRunning(pid))
+        #expect(processHasExited(pid))
     }
 
     @Test func refuseAllExplainsHowToAllowCommands() async throws {

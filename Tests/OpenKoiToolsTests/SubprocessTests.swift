@@ -72,7 +72,7 @@ struct SubprocessTests {
         let result = try await Subprocess(.shell("sleep 100 & echo $!; wait"), timeout: 0.3).run()
         #expect(result.timedOut)
         let grandchild = try #require(Int32(result.output.trimmed))
-        #expect(!processIsRunning(grandchild))
+        #expect(processHasExited(grandchild))
     }
 
     @Test func timeoutEscalatesToSigkillWhenSigtermIsIgnored() async throws {
@@ -87,7 +87,7 @@ struct SubprocessTests {
         let result = try await Subprocess(.shell("sleep 100 & echo $!"), timeout: 30).run()
         #expect(result.exitCode == 0 && !result.timedOut)
         let straggler = try #require(Int32(result.output.trimmed))
-        #expect(!processIsRunning(straggler))
+        #expect(processHasExited(straggler))
     }
 
     @Test func cancellationKillsTheProcessGroup() async throws {
@@ -113,7 +113,7 @@ struct SubprocessTests {
         let result = try await task.value
         #expect(result.cancelled)
         #expect(!result.timedOut)
-        #expect(!processIsRunning(grandchild))
+        #expect(processHasExited(grandchild))
         #expect(kill(result.pid, 0) == -1)
     }
 

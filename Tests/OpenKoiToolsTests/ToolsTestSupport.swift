@@ -63,20 +63,24 @@ func permissions(of path: String) -> mode_t? {
     return info.st_mode & 0o777
 }
 
-/// Whether `pid` is a live process (a zombie or a vanished pid counts as gone).
-///
-/// A killed process passes through exit asynchronously, so this retries a bounded number of
-/// scheduler yields before deciding — it waits for a kernel state change, not for a duration.
+/// Whether `pid` is a live process now (a zombie or a vanished pid counts as gone).
 func processIsRunning(_ pid: Int32) -> Bool {
+    guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/stat") else { return false }
+    let text = String(decoding: data, as: UTF8.self)
+    guard let close = text.lastIndex(of: ")") else { return false }
+    let state = text[text.index(after: close)...].split(separator: " ").first ?? ""
+    return state != "Z" && state != "X"
+}
+
+/// Whether `pid` is gone. A killed process passes through exit asynchronously, so this retries a
+/// bounded number of scheduler yields before deciding — it waits for a kernel state change, not for
+/// a duration, and returns at once when the process is already gone.
+func processHasExited(_ pid: Int32) -> Bool {
     for _ in 0..<10_000 {
-        guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/stat") else { return false }
-        let text = String(decoding: data, as: UTF8.self)
-        guard let close = text.lastIndex(of: ")") else { return false }
-        let state = text[text.index(after: close)...].split(separator: " ").first ?? ""
-        if state == "Z" || state == "X" { return false }
+        if !processIsRunning(pid) { return true }
         sched_yield()
     }
-    return true
+    return false
 }
 
 extension BuiltinToolBox {

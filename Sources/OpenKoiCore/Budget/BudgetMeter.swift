@@ -7,10 +7,16 @@ public struct BudgetMeter: Sendable, Hashable {
     public private(set) var toolCalls = 0
     /// Whether the 80% cost warning was given.
     public private(set) var warnedAboutCost = false
+    /// The `provider/model` a fallback answered the latest execute call with (`nil`: the bound executor).
+    public private(set) var executorServedBy: String?
 
     public init() {}
 
-    public mutating func record(_ usage: TokenUsage, pricing: ModelPricing, phase: TaskEvent.Phase) {
+    /// - Parameter servedBy: the fallback that answered, when one did (`ChatResponse.servedBy`).
+    public mutating func record(
+        _ usage: TokenUsage, pricing: ModelPricing, phase: TaskEvent.Phase, servedBy: String? = nil
+    ) {
+        if phase == .execute { executorServedBy = servedBy }
         self.usage += usage
         let cost = pricing.cost(usage)
         costUSD += cost

@@ -194,6 +194,8 @@ public struct ChatResponse: Sendable, Hashable {
     /// The price of the model that actually answered, when it is not the one the caller bound (a
     /// fallback took over); `nil` means the binding's price.
     public var pricing: ModelPricing?
+    /// The `provider/model` that answered when a fallback took over; `nil`: the bound model.
+    public var servedBy: String?
 
     public init(
         content: String, toolCalls: [ToolCall] = [], usage: TokenUsage = .zero, stopReason: StopReason = .endTurn,
@@ -226,7 +228,7 @@ public enum ChatStreamEvent: Sendable, Hashable {
     case usage(TokenUsage)
     /// Log probabilities of output tokens, in order (only when the request asked for them).
     case logprobs([Double])
-    /// The answer comes from a model priced differently from the one asked for (a fallback).
-    case pricing(ModelPricing)
+    /// The answer comes from a fallback, not the model asked for: its `provider/model` and price.
+    case fallback(model: String, pricing: ModelPricing)
     case stop(StopReason)
 }

@@ -43,7 +43,9 @@ extension ChatResponse {
             case .toolCall(let call): response.toolCalls.append(call)
             case .usage(let usage): response.usage.merge(usage)
             case .logprobs(let values): response.logprobs += values
-            case .pricing(let pricing): response.pricing = pricing
+            case .fallback(let model, let pricing):
+                response.servedBy = model
+                response.pricing = pricing
             case .stop(let reason): response.stopReason = reason
             }
         }

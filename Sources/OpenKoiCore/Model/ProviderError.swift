@@ -57,4 +57,20 @@ public enum ContextOverflowDetector {
         let lower = message.lowercased()
         return phrases.contains { lower.contains($0) }
     }
+
+    /// The sizes an overflow message states, when it states them: the prompt's tokens and the
+    /// context window. llama.cpp: "request (8361 tokens) exceeds the available context size (4096
+    /// tokens)"; OpenAI: "maximum context length is 128000 tokens. However, you requested 130000
+    /// tokens (126000 in the messages, 4000 in the completion)".
+    public static func limits(in message: String) -> (prompt: Int, context: Int)? {
+        let llamaCpp = #/request \((\d+) tokens\) exceeds the available context size \((\d+) tokens\)/#
+        if let match = message.firstMatch(of: llamaCpp), let prompt = Int(match.1), let context = Int(match.2) {
+            return (prompt, context)
+        }
+        let openAI = #/maximum context length is (\d+) tokens[^(]*\((\d+) in the messages/#
+        if let match = message.firstMatch(of: openAI), let context = Int(match.1), let prompt = Int(match.2) {
+            return (prompt, context)
+        }
+        return nil
+    }
 }

@@ -32,14 +32,17 @@ enum ContextPruner {
         while cut < result.count - 1, result[cut].role == .tool { cut += 1 }
         // Still on a tool result: step back to the assistant message that made the call.
         while cut > 1, result[cut].role == .tool { cut -= 1 }
-        let removed = cut - 1
+        // An earlier pruning's note is replaced, not counted: dropping only it frees nothing.
+        let earlierNote = result[1].role == .user && result[1].content.hasSuffix(Self.removalNoteSuffix)
+        let removed = cut - 1 - (earlierNote ? 1 : 0)
         guard removed > 0 else { return (result, 0) }
-        let note = ChatMessage.user("[\(removed) earlier message(s) removed to fit the context window]")
+        let note = ChatMessage.user("[\(removed) earlier message(s) \(Self.removalNoteSuffix)")
         result = [result[0], note] + result[cut...]
         return (result, removed)
     }
 
     static let placeholder = "[Old tool result cleared to fit the context window]"
+    static let removalNoteSuffix = "removed to fit the context window]"
 
     static func isTextToolResult(_ message: ChatMessage) -> Bool {
         message.role == .user && message.content.hasPrefix(ToolLoop.textResultPrefix)

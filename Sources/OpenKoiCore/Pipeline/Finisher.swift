@@ -67,7 +67,7 @@ struct Finisher: Sendable {
             taskID: run.spec.id, description: run.spec.description, output: record?.output ?? "", score: record?.score,
             iterations: run.iterations.count, bestIteration: returned.map { $0 + 1 }, decision: decision,
             usage: run.meter.usage, costUSD: run.meter.costUSD, durationMS: milliseconds, error: error,
-            findings: record?.verdict?.findings ?? [], model: run.roles.executor.label,
+            findings: record?.verdict?.findings ?? [], model: run.meter.executorServedBy ?? run.roles.executor.label,
             judgeProblems: run.iterations.compactMap { $0.verdict?.judgeProblem?.message })
         result.costByPhase = Dictionary(uniqueKeysWithValues: run.meter.costByPhase.map { ($0.key.rawValue, $0.value) })
         return result

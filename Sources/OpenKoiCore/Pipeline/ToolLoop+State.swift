@@ -11,6 +11,11 @@ extension ToolLoop {
         var repeats = RepeatedCalls()
         var warnedCritical = false
         var prunedThisCall = false
+        /// The context window and answer allowance an overflow error revealed (the server's own
+        /// numbers beat the catalog's), and how far our estimate undercounted its prompt.
+        var learnedWindow: Int?
+        var answerCap: Int?
+        var estimateScale = 1.0
         var toolsWithdrawn = false
         var editRepairs = 0
         var confidence: Double?
@@ -33,11 +38,16 @@ extension ToolLoop {
 
     /// Prunes the conversation until its estimate leaves `reserving` tokens of the binding's context
     /// window for the answer (nothing to do when the window is unknown or the history fits).
-    func fitToContextWindow(_ state: inout State, system: String, reserving answerTokens: Int) {
-        guard let window = binding.contextWindow else { return }
+    /// - Returns: how many messages were removed or cleared.
+    @discardableResult
+    func fitToContextWindow(_ state: inout State, system: String, reserving answerTokens: Int) -> Int {
+        guard let window = state.learnedWindow ?? binding.contextWindow else { return 0 }
         let budget = max(window / 4, window - answerTokens)
         var removed = 0
-        while ContextPruner.estimatedTokens(system: system, messages: state.messages) > budget {
+        func estimate() -> Int {
+            Int(Double(ContextPruner.estimatedTokens(system: system, messages: state.messages)) * state.estimateScale)
+        }
+        while estimate() > budget {
             let pruned = ContextPruner.prune(state.messages)
             guard pruned.removed > 0 else { break }
             state.messages = pruned.messages
@@ -47,7 +57,29 @@ extension ToolLoop {
             events.publish(
                 TaskEvent(taskID: taskID, kind: .contextPruned(iteration: iteration, removedMessages: removed)))
         }
+        return removed
     }
+
+    /// After a context overflow that said its sizes: when the prompt fits, ask for no more answer
+    /// than the window leaves; when it does not, learn the server's window (and how our estimate
+    /// undercounts) and prune to fit it. - Returns: whether the call is worth retrying.
+    func adapt(to limits: (prompt: Int, context: Int), sent request: ChatRequest, _ state: inout State) -> Bool {
+        // A margin for the chat template's own tokens around the messages.
+        let room = limits.context - limits.prompt - 32
+        if room >= Self.minimumAnswerTokens {
+            state.answerCap = min(room, request.maxTokens ?? room)
+            return true
+        }
+        let estimated = ContextPruner.estimatedTokens(system: request.system ?? "", messages: request.messages)
+        state.learnedWindow = limits.context
+        state.estimateScale = max(1, Double(limits.prompt) / Double(max(1, estimated)))
+        let answer = min(request.maxTokens ?? limits.context / 4, limits.context / 4)
+        state.answerCap = answer
+        return fitToContextWindow(&state, system: request.system ?? "", reserving: answer) > 0
+    }
+
+    /// Less room than this for the answer is not worth a retry.
+    static let minimumAnswerTokens = 64
 
     /// Applies the edit blocks of one reply through the tool box, recording each as an action.
     /// - Returns: the failures, worded for the model to repair.

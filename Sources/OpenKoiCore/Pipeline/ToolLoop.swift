@@ -48,7 +48,7 @@ struct ToolLoop: Sendable {
         while true {
             round += 1
             let toolsAvailable = !definitions.isEmpty && round <= policy.maxToolRounds && !state.toolsWithdrawn
-            let maxTokens = min(policy.maxOutputTokens, binding.maxOutputTokens ?? .max)
+            let maxTokens = min(policy.maxOutputTokens, binding.maxOutputTokens ?? .max, state.answerCap ?? .max)
             fitToContextWindow(&state, system: system, reserving: maxTokens)
             let request = ChatRequest(
                 model: binding.model, system: system, messages: state.messages,
@@ -73,6 +73,11 @@ struct ToolLoop: Sendable {
                 }
                 state.prunedThisCall = false
             } catch let error as ProviderError where error.kind == .contextOverflow && !state.prunedThisCall {
+                if let limits = ContextOverflowDetector.limits(in: error.message) {
+                    state.prunedThisCall = true
+                    guard adapt(to: limits, sent: request, &state) else { throw error }
+                    continue
+                }
                 let pruned = ContextPruner.prune(state.messages)
                 guard pruned.removed > 0 else { throw error }
                 state.messages = pruned.messages
@@ -84,7 +89,9 @@ struct ToolLoop: Sendable {
             }
             state.usage += response.usage
             let (meter, warn) = spend.withLock { m -> (BudgetMeter, Bool) in
-                m.record(response.usage, pricing: response.pricing ?? binding.pricing, phase: .execute)
+                m.record(
+                    response.usage, pricing: response.pricing ?? binding.pricing, phase: .execute,
+                    servedBy: response.servedBy)
                 return (m, m.takeCostWarning(policy))
             }
             events.publish(

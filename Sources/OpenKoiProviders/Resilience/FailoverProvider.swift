@@ -60,7 +60,7 @@ public struct FailoverProvider: ModelProvider, CustomStringConvertible {
             if index > 0 || request.model == primary.model { call.model = candidate.model }
             var forwarded = false
             do {
-                if index > 0 { emit(.pricing(candidate.pricing)) }
+                if index > 0 { emit(.fallback(model: candidate.label, pricing: candidate.pricing)) }
                 for try await event in candidate.provider.stream(call) {
                     forwarded = true
                     emit(event)
