@@ -32,6 +32,8 @@ let package = Package(
     targets: [
         // libcurl is dlopen()ed on first HTTP use: linking it costs every start 4–8 ms (DESIGN.md §4).
         .target(name: "CCurlShim", path: "Sources/CCurlShim"),
+        // libpq likewise, and only when a daemon's queue is on PostgreSQL.
+        .target(name: "CPostgresShim", path: "Sources/CPostgresShim"),
         .systemLibrary(
             name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]),
@@ -51,7 +53,7 @@ let package = Package(
         .target(
             name: "OpenKoiServer",
             dependencies: [
-                "OpenKoiCore", "OpenKoiMemory", "OpenKoiProviders",
+                "OpenKoiCore", "OpenKoiMemory", "OpenKoiProviders", "CPostgresShim",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),

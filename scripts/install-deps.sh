@@ -2,7 +2,8 @@
 # Installs the Debian libraries OpenKoi builds against (idempotent).
 # libcurl is dlopen()ed at run time; the -dev package provides its headers for the build.
 set -euo pipefail
-packages=(bubblewrap libcurl4-openssl-dev libsqlite3-dev libxxhash-dev libyaml-dev pkg-config tmux unzip)
+# libpq5 is dlopen()ed by a daemon whose queue is on PostgreSQL; postgresql is the server the tests start.
+packages=(bubblewrap libcurl4-openssl-dev libpq5 libsqlite3-dev libxxhash-dev libyaml-dev pkg-config postgresql tmux unzip)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -14,8 +14,13 @@ struct DaemonCommandTests {
         let environment: [String: String]
 
         init(config: String = "", answer: @escaping @Sendable (String) -> ScriptedResponse) throws {
+            try self.init(config: config, server: OpenAIChatEndpoint(answer: answer))
+        }
+
+        /// A daemon of its own (data dir, port) on a model server that others may share.
+        init(config: String = "", server: OpenAIChatEndpoint) throws {
             sandbox = try CLISandbox()
-            server = try OpenAIChatEndpoint(answer: answer)
+            self.server = server
             environment = openAIEnvironment(baseURL: server.baseURL)
             try FileManager.default.createDirectory(
                 atPath: sandbox.openkoiHome, withIntermediateDirectories: true)

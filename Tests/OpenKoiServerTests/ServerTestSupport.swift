@@ -1,7 +1,7 @@
 import Foundation
 import OpenKoiCore
 import OpenKoiProviders
-import OpenKoiServer
+@testable import OpenKoiServer
 import OpenKoiTesting
 import Testing
 
@@ -9,14 +9,55 @@ import Testing
     import Glibc
 #endif
 
-/// A scratch directory with the queue database's path in it.
+/// Where a test's queue lives: the data dir's SQLite file, or a fresh database on the PostgreSQL
+/// server `scripts/test.sh` starts (`OPENKOI_TEST_POSTGRES_URL`).
+enum QueueBackend: String, Sendable, CustomTestStringConvertible {
+    case sqlite, postgres
+
+    static let postgresServer = ProcessInfo.processInfo.environment["OPENKOI_TEST_POSTGRES_URL"]
+    /// Both when the test script started PostgreSQL (it always does in CI).
+    static let available: [QueueBackend] = postgresServer == nil ? [.sqlite] : [.sqlite, .postgres]
+
+    var testDescription: String { rawValue }
+}
+
+/// A scratch directory, and the queue's store: its SQLite path, or a new PostgreSQL database
+/// (dropped with the scratch).
 final class ServerScratch: Sendable {
     let directory: ScratchDirectory
+    let store: TaskQueue.Store
+    private let database: String?
 
-    init() throws { directory = try ScratchDirectory(prefix: "openkoi-server-test") }
+    init(_ backend: QueueBackend = .sqlite) throws {
+        directory = try ScratchDirectory(prefix: "openkoi-server-test")
+        switch backend {
+        case .sqlite:
+            database = nil
+            store = .sqlite(path: directory.path + "/openkoi.db")
+        case .postgres:
+            let server = try #require(QueueBackend.postgresServer)
+            let name = "openkoi_test_" + TaskSpec.newID().filter { $0.isLetter || $0.isNumber }.lowercased()
+            try PostgresConnection(url: server).execute("CREATE DATABASE \(name)")
+            database = name
+            store = .postgres(url: Self.url(server, database: name))
+        }
+    }
+
+    deinit {
+        if let database, let server = QueueBackend.postgresServer {
+            try? PostgresConnection(url: server).execute("DROP DATABASE IF EXISTS \(database) WITH (FORCE)")
+        }
+    }
 
     var path: String { directory.path }
     var dbPath: String { path + "/openkoi.db" }
+
+    /// `server` with its database name replaced.
+    static func url(_ server: String, database: String) -> String {
+        let base = server.split(separator: "?", maxSplits: 1).first.map(String.init) ?? server
+        guard let slash = base.lastIndex(of: "/") else { return server }
+        return base[...slash] + database
+    }
 }
 
 struct HarnessError: Error, CustomStringConvertible {
@@ -36,7 +77,7 @@ final class ManualClock: Sendable {
 /// API, workers and webhook sender.
 final class DaemonHarness: Sendable {
     let scratch: ServerScratch
-    let queue: SQLiteTaskQueue
+    let queue: TaskQueue
     let port: Int
     let runTask: Task<Void, any Error>
     let runner: PipelineRunner
@@ -53,7 +94,7 @@ final class DaemonHarness: Sendable {
         }
     ) async throws -> DaemonHarness {
         let scratch = try ServerScratch()
-        let queue = SQLiteTaskQueue(path: scratch.dbPath, limits: limits)
+        let queue = TaskQueue(path: scratch.dbPath, limits: limits)
         let planner = ScriptedModel(replies: [.text(#"{"steps": ["do it"], "acceptance_criteria": ["done"]}"#)])
         let roles = TaskRoles(
             planner: ModelBinding(provider: planner, model: "p", pricing: .free),
@@ -80,7 +121,7 @@ final class DaemonHarness: Sendable {
     }
 
     private init(
-        scratch: ServerScratch, queue: SQLiteTaskQueue, port: Int, runTask: Task<Void, any Error>,
+        scratch: ServerScratch, queue: TaskQueue, port: Int, runTask: Task<Void, any Error>,
         runner: PipelineRunner
     ) {
         self.scratch = scratch

@@ -97,14 +97,14 @@ struct TaskAPITests {
         let body = #"{"description": "slow upload"}"#
         // The first request's headers arrive, its body does not yet.
         let socket = try RawHTTPClient(port: daemon.port)
-        let seen = daemon.queue.signal.generation(SQLiteTaskQueue.reservedKey("slow"))
+        let seen = daemon.queue.signal.generation(TaskQueue.reservedKey("slow"))
         try socket.send(
             "POST /api/v1/tasks HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
                 + "Idempotency-Key: slow\r\nContent-Length: \(body.utf8.count)\r\n\r\n"
         )
         // Wait for the server to have read the first request's head (its reservation), not for a time.
         if await !daemon.queue.isReserved(key: "slow") {
-            await daemon.queue.signal.wait(SQLiteTaskQueue.reservedKey("slow"), since: seen, timeoutMS: 10_000)
+            await daemon.queue.signal.wait(TaskQueue.reservedKey("slow"), since: seen, timeoutMS: 10_000)
         }
         #expect(await daemon.queue.isReserved(key: "slow"))
         var duplicate = try await daemon.send(

@@ -2,7 +2,7 @@ import OpenKoiCore
 import OpenKoiServer
 import Testing
 
-/// The SQLite queue on its own: durable enqueue, idempotency, limits, leases with fencing,
+/// The queue on its own, on SQLite and on PostgreSQL: durable enqueue, idempotency, limits, leases with fencing,
 /// recovery after a crash, cancel, and the event log.
 struct TaskQueueTests {
     func result(_ id: String, output: String = "Paris", decision: Decision = .accept, cost: Double = 0.01) -> TaskResult
@@ -13,24 +13,28 @@ struct TaskQueueTests {
             error: nil, findings: [], model: "x")
     }
 
-    @Test func anAcceptedTaskIsCommittedBeforeEnqueueReturns() async throws {
-        let scratch = try ServerScratch()
-        let queue = SQLiteTaskQueue(path: scratch.dbPath)
+    @Test(arguments: QueueBackend.available) func anAcceptedTaskIsCommittedBeforeEnqueueReturns(_ backend: QueueBackend)
+        async throws
+    {
+        let scratch = try ServerScratch(backend)
+        let queue = TaskQueue(store: scratch.store)
         guard
             case .created(let task) = try await queue.enqueue(
                 TaskRequest(description: "What is 2+2?", maxIterations: 1))
         else { Issue.record("expected a new task"); return }
         // Another connection (another process would see the same) finds it.
-        let other = SQLiteTaskQueue(path: scratch.dbPath)
+        let other = TaskQueue(store: scratch.store)
         let stored = try #require(try await other.task(id: task.id))
         #expect(stored.status == .queued && stored.request.description == "What is 2+2?")
         #expect(stored.request.maxIterations == 1)
         #expect(try await other.health().queued == 1)
     }
 
-    @Test func idempotencyKeysReplayRefuseADifferentBodyAndBlockDuplicatesInFlight() async throws {
-        let scratch = try ServerScratch()
-        let queue = SQLiteTaskQueue(path: scratch.dbPath)
+    @Test(arguments: QueueBackend.available) func idempotencyKeysReplayRefuseADifferentBodyAndBlockDuplicatesInFlight(
+        _ backend: QueueBackend
+    ) async throws {
+        let scratch = try ServerScratch(backend)
+        let queue = TaskQueue(store: scratch.store)
         let request = TaskRequest(description: "summarise README.md")
         guard case .created(let first) = try await queue.enqueue(request, idempotencyKey: "k-1") else {
             Issue.record("expected a new task"); return
@@ -51,10 +55,10 @@ struct TaskQueueTests {
         #expect(try await queue.health().queued == 1, "the replay and the refusals created nothing")
     }
 
-    @Test func aKeyIsForgottenAfterItsWindow() async throws {
-        let scratch = try ServerScratch()
+    @Test(arguments: QueueBackend.available) func aKeyIsForgottenAfterItsWindow(_ backend: QueueBackend) async throws {
+        let scratch = try ServerScratch(backend)
         let clock = ManualClock()
-        let queue = SQLiteTaskQueue(path: scratch.dbPath, now: clock.function)
+        let queue = TaskQueue(store: scratch.store, now: clock.function)
         guard case .created(let first) = try await queue.enqueue(TaskRequest(description: "a"), idempotencyKey: "k")
         else { Issue.record("expected a new task"); return }
         clock.advance(milliseconds: 86_400_001)
@@ -63,9 +67,11 @@ struct TaskQueueTests {
         #expect(second.id != first.id)
     }
 
-    @Test func aFullQueueAndTheDailyBudgetRefuseNewTasks() async throws {
-        let scratch = try ServerScratch()
-        let full = SQLiteTaskQueue(path: scratch.dbPath, limits: QueueLimits(maxQueued: 2, retryAfterSeconds: 7))
+    @Test(arguments: QueueBackend.available) func aFullQueueAndTheDailyBudgetRefuseNewTasks(_ backend: QueueBackend)
+        async throws
+    {
+        let scratch = try ServerScratch(backend)
+        let full = TaskQueue(store: scratch.store, limits: QueueLimits(maxQueued: 2, retryAfterSeconds: 7))
         _ = try await full.enqueue(TaskRequest(description: "one"))
         _ = try await full.enqueue(TaskRequest(description: "two"))
         let refused = await #expect(throws: APIError.self) {
@@ -73,9 +79,9 @@ struct TaskQueueTests {
         }
         #expect(refused?.statusCode == .tooManyRequests && refused?.retryAfter == 7)
 
-        let budgetScratch = try ServerScratch()
-        let budgeted = SQLiteTaskQueue(
-            path: budgetScratch.dbPath, limits: QueueLimits(dailyBudgetUSD: 1.0, defaultTaskBudgetUSD: 0.4))
+        let budgetScratch = try ServerScratch(backend)
+        let budgeted = TaskQueue(
+            store: budgetScratch.store, limits: QueueLimits(dailyBudgetUSD: 1.0, defaultTaskBudgetUSD: 0.4))
         _ = try await budgeted.enqueue(TaskRequest(description: "reserves 0.40"))
         _ = try await budgeted.enqueue(TaskRequest(description: "reserves 0.50", budgetUSD: 0.5))
         let over = await #expect(throws: APIError.self) {
@@ -86,10 +92,12 @@ struct TaskQueueTests {
         _ = try await budgeted.enqueue(TaskRequest(description: "fits", budgetUSD: 0.1))
     }
 
-    @Test func aWorkerWhoseLeaseExpiredCannotOverwriteTheNewerClaim() async throws {
-        let scratch = try ServerScratch()
+    @Test(arguments: QueueBackend.available) func aWorkerWhoseLeaseExpiredCannotOverwriteTheNewerClaim(
+        _ backend: QueueBackend
+    ) async throws {
+        let scratch = try ServerScratch(backend)
         let clock = ManualClock()
-        let queue = SQLiteTaskQueue(path: scratch.dbPath, now: clock.function)
+        let queue = TaskQueue(store: scratch.store, now: clock.function)
         _ = try await queue.enqueue(TaskRequest(description: "slow task"))
         let stale = try #require(try await queue.claim(owner: "A", leaseMS: 1_000))
         #expect(try await queue.claim(owner: "B", leaseMS: 1_000) == nil, "a held task is not claimed twice")
@@ -107,9 +115,11 @@ struct TaskQueueTests {
         #expect(done.inputTokens == 100 && done.outputTokens == 20 && abs(done.costUSD - 0.01) < 1e-9)
     }
 
-    @Test func restartRecoveryRequeuesOrInterruptsPerPolicyAndAttempts() async throws {
-        let scratch = try ServerScratch()
-        let queue = SQLiteTaskQueue(path: scratch.dbPath, limits: QueueLimits(maxAttempts: 2))
+    @Test(arguments: QueueBackend.available) func restartRecoveryRequeuesOrInterruptsPerPolicyAndAttempts(
+        _ backend: QueueBackend
+    ) async throws {
+        let scratch = try ServerScratch(backend)
+        let queue = TaskQueue(store: scratch.store, limits: QueueLimits(maxAttempts: 2))
         _ = try await queue.enqueue(TaskRequest(description: "crashes twice"))
         _ = try #require(try await queue.claim(owner: "dead-1", leaseMS: 60_000))
         #expect(try await queue.recoverAbandoned(policy: .requeue) == 1, "a restart does not wait for the lease")
@@ -127,9 +137,11 @@ struct TaskQueueTests {
         #expect(try await queue.health().queued == 0)
     }
 
-    @Test func cancelIsImmediateWhenQueuedAndIdempotentOnceFinal() async throws {
-        let scratch = try ServerScratch()
-        let queue = SQLiteTaskQueue(path: scratch.dbPath)
+    @Test(arguments: QueueBackend.available) func cancelIsImmediateWhenQueuedAndIdempotentOnceFinal(
+        _ backend: QueueBackend
+    ) async throws {
+        let scratch = try ServerScratch(backend)
+        let queue = TaskQueue(store: scratch.store)
         guard case .created(let waiting) = try await queue.enqueue(TaskRequest(description: "never runs")) else {
             Issue.record("expected a new task"); return
         }
@@ -148,9 +160,11 @@ struct TaskQueueTests {
         #expect(cancelled.status == .cancelled && cancelled.output == "partial" && cancelled.cancellingMS != nil)
     }
 
-    @Test func eventsAreNumberedPerTaskAndReadAfterASequenceNumber() async throws {
-        let scratch = try ServerScratch()
-        let queue = SQLiteTaskQueue(path: scratch.dbPath)
+    @Test(arguments: QueueBackend.available) func eventsAreNumberedPerTaskAndReadAfterASequenceNumber(
+        _ backend: QueueBackend
+    ) async throws {
+        let scratch = try ServerScratch(backend)
+        let queue = TaskQueue(store: scratch.store)
         _ = try await queue.enqueue(TaskRequest(description: "logged"))
         let claim = try #require(try await queue.claim(owner: "w", leaseMS: 10_000))
         try await queue.record(claim, kind: "executing", data: ["iteration": 1], progress: TaskProgress(iterations: 1))

@@ -37,10 +37,10 @@ struct WebhookDeliveryTests {
         // The outbox records the delivery once the receiver accepted it.
         var outbox = try await daemon.queue.outbox()
         while outbox.first?.delivered != true {
-            let seen = daemon.queue.signal.generation(SQLiteTaskQueue.outboxKey)
+            let seen = daemon.queue.signal.generation(TaskQueue.outboxKey)
             outbox = try await daemon.queue.outbox()
             if outbox.first?.delivered == true { break }
-            await daemon.queue.signal.wait(SQLiteTaskQueue.outboxKey, since: seen, timeoutMS: 100)
+            await daemon.queue.signal.wait(TaskQueue.outboxKey, since: seen, timeoutMS: 100)
         }
         #expect(outbox.count == 1 && outbox[0].delivery.attempts == 3)
     }

@@ -93,7 +93,9 @@ struct DaemonStatus: ParsableCommand {
 
     func run() throws {
         let session = try reportingCLIErrors { try Session(options: TaskOptions.forConfig(config)) }
-        let report = DaemonReport(files: DaemonFiles(dataDir: session.paths.dataDir), dbPath: session.paths.dbFile)
+        let report = DaemonReport(
+            files: DaemonFiles(dataDir: session.paths.dataDir), dbPath: session.paths.dbFile,
+            queueSetting: session.config.daemon.queue)
         let json = self.json
         switch BlockingRunner.storeWork(path: session.paths.dbFile, { try await json ? report.json() : report.text() })
         {

@@ -19,10 +19,6 @@ struct DaemonHost {
         if let pid = try files.acquireLock() {
             throw CLIError("OpenKoi daemon already running (PID \(pid)) for \(files.dataDir)")
         }
-        guard config.daemon.queue == "sqlite" else {
-            throw CLIError(
-                "[daemon] queue = \"\(config.daemon.queue)\": PostgreSQL queues are not built yet; use \"sqlite\"")
-        }
         guard let interrupt = QueueStatus.InterruptPolicy(rawValue: config.daemon.onInterrupt) else {
             throw CLIError("[daemon] on_interrupt must be requeue or interrupt")
         }
@@ -30,8 +26,9 @@ struct DaemonHost {
             do { _ = try WebhookSigner(secret: secret) } catch { throw CLIError(error.description) }
         }
         let policy = session.policy()
-        let queue = SQLiteTaskQueue(
-            path: session.paths.dbFile,
+        let store = TaskQueue.Store(setting: config.daemon.queue, sqlitePath: session.paths.dbFile)
+        let queue = TaskQueue(
+            store: store,
             limits: QueueLimits(
                 maxQueued: config.daemon.maxQueued, maxAttempts: config.daemon.maxAttempts,
                 dailyBudgetUSD: config.daemon.dailyBudgetUSD, defaultTaskBudgetUSD: policy.maxCostUSD))
@@ -60,7 +57,7 @@ struct DaemonHost {
             do {
                 try await runtime.run { port in
                     do {
-                        try files.writeState(pid: pid, host: bind, port: port, startedMS: started, queue: "sqlite")
+                        try files.writeState(pid: pid, host: bind, port: port, startedMS: started, queue: store.shown)
                     } catch {
                         DaemonLog.error("cannot write \(files.stateFile): \(error)")
                     }

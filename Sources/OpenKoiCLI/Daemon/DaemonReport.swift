@@ -8,6 +8,8 @@ import OpenKoiServer
 struct DaemonReport: Sendable {
     let files: DaemonFiles
     let dbPath: String
+    /// `[daemon] queue`.
+    let queueSetting: String
 
     func text() async throws -> String {
         let facts = try await gather()
@@ -60,9 +62,10 @@ struct DaemonReport: Sendable {
     ) {
         let state = files.runningState()
         let now = QueueClock.now()
+        let store = TaskQueue.Store(setting: queueSetting, sqlitePath: dbPath)
         // No database yet: nothing was ever queued (and status must not create one).
-        guard FileManager.default.fileExists(atPath: dbPath) else { return (state, nil, [], now) }
-        let queue = SQLiteTaskQueue(path: dbPath)
+        if case .sqlite = store, !FileManager.default.fileExists(atPath: dbPath) { return (state, nil, [], now) }
+        let queue = TaskQueue(store: store)
         let health = try await queue.health()
         var running = try await queue.list(status: .running, limit: 20, after: nil).tasks
         running += try await queue.list(status: .cancelling, limit: 20, after: nil).tasks

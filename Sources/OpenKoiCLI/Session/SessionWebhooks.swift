@@ -8,7 +8,7 @@ import OpenKoiServer
 /// the next run).
 struct SessionWebhooks: Sendable {
     let composer: WebhookComposer
-    let queue: SQLiteTaskQueue
+    let queue: TaskQueue
     let sender: WebhookSender
 
     /// Nil when no webhook URL is configured (nothing is opened then).
@@ -17,7 +17,7 @@ struct SessionWebhooks: Sendable {
         guard [config.onTaskComplete, config.onTaskFailed, config.onBudgetWarning].contains(where: { $0 != nil })
         else { return nil }
         composer = WebhookComposer(config)
-        queue = SQLiteTaskQueue(path: session.paths.dbFile)
+        queue = TaskQueue(path: session.paths.dbFile)
         let signer = config.secret.flatMap { try? WebhookSigner(secret: $0) }
         if config.secret != nil, signer == nil { session.console.warning(WebhookSecretError().description) }
         sender = WebhookSender(

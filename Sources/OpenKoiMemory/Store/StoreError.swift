@@ -7,6 +7,8 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
         case newerSchema
         /// SQLite refused (I/O, corruption, constraint, busy past the timeout).
         case sqlite
+        /// A database server (the daemons' shared PostgreSQL queue) refused or could not be reached.
+        case server
     }
 
     public var kind: Kind

@@ -5,10 +5,10 @@ import OpenKoiCore
 
 /// The REST API over the queue (`/api/v1`): the reference's endpoints, doing what they say.
 public struct TaskAPI: Sendable {
-    let queue: SQLiteTaskQueue
+    let queue: TaskQueue
     let configuration: APIConfiguration
 
-    public init(queue: SQLiteTaskQueue, configuration: APIConfiguration) {
+    public init(queue: TaskQueue, configuration: APIConfiguration) {
         self.queue = queue
         self.configuration = configuration
     }

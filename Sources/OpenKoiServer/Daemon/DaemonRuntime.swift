@@ -10,7 +10,7 @@ import UnixSignals
 /// group, shut down gracefully on SIGTERM or SIGINT (workers first: they stop claiming and let running
 /// tasks finish within the grace period; the sender last, so the final webhooks go out).
 public struct DaemonRuntime: Sendable {
-    public var queue: SQLiteTaskQueue
+    public var queue: TaskQueue
     public var runner: any TaskRunner
     public var api: APIConfiguration
     public var bind: String
@@ -20,7 +20,7 @@ public struct DaemonRuntime: Sendable {
     public var owner: String
 
     public init(
-        queue: SQLiteTaskQueue, runner: any TaskRunner, api: APIConfiguration, bind: String, port: Int,
+        queue: TaskQueue, runner: any TaskRunner, api: APIConfiguration, bind: String, port: Int,
         workers: QueueWorkers.Settings, webhooks: WebhooksConfig, owner: String
     ) {
         self.queue = queue
@@ -39,7 +39,10 @@ public struct DaemonRuntime: Sendable {
         transport: any HTTPTransport = CurlTransport(), signals: [UnixSignal] = [.sigterm, .sigint],
         listening: @escaping @Sendable (Int) async -> Void = { _ in }
     ) async throws {
-        let recovered = try await queue.recoverAbandoned(policy: workers.onInterrupt)
+        try await queue.open()
+        // Alone on its SQLite queue (the data dir's lock proves it) every running lease is a dead
+        // worker's; on a shared queue only the expired ones are, and the workers keep sweeping.
+        let recovered = try await queue.recoverAbandoned(policy: workers.onInterrupt, onlyExpired: queue.isShared)
         if recovered > 0 { DaemonLog.info("recovered \(recovered) task(s) a stopped daemon left running") }
         var logger = Logger(label: "openkoi.daemon")
         logger.logLevel = .warning
@@ -63,6 +66,12 @@ public struct DaemonRuntime: Sendable {
             configuration: .init(
                 services: [.init(service: sender), .init(service: app), .init(service: workerService)],
                 gracefulShutdownSignals: signals, cancellationSignals: [], logger: logger))
-        try await group.run()
+        do {
+            try await group.run()
+        } catch {
+            await queue.close()
+            throw error
+        }
+        await queue.close()
     }
 }

@@ -27,7 +27,7 @@ public struct QueueWorkers: Service {
         }
     }
 
-    let queue: SQLiteTaskQueue
+    let queue: TaskQueue
     let runner: any TaskRunner
     let settings: Settings
     let owner: String
@@ -35,7 +35,7 @@ public struct QueueWorkers: Service {
     let state = WorkerState()
 
     public init(
-        queue: SQLiteTaskQueue, runner: any TaskRunner, settings: Settings, owner: String, webhooks: WebhookComposer
+        queue: TaskQueue, runner: any TaskRunner, settings: Settings, owner: String, webhooks: WebhookComposer
     ) {
         self.queue = queue
         self.runner = runner
@@ -54,7 +54,7 @@ public struct QueueWorkers: Service {
             }
         } onGracefulShutdown: {
             state.stopping.store(true, ordering: .sequentiallyConsistent)
-            queue.signal.notify(SQLiteTaskQueue.queuedKey)
+            queue.signal.notify(TaskQueue.queuedKey)
             // In-flight tasks get the grace period to finish; then they are cancelled and given back.
             Task {
                 try? await Task.sleep(for: .seconds(grace))
@@ -67,7 +67,7 @@ public struct QueueWorkers: Service {
     func workLoop() async {
         // Cancellation ends the loop too: a cancelled wait returns at once, so it would spin.
         while !state.stopping.load(ordering: .sequentiallyConsistent), !Task.isCancelled {
-            let seen = queue.signal.generation(SQLiteTaskQueue.queuedKey)
+            let seen = queue.signal.generation(TaskQueue.queuedKey)
             let claim: Claim?
             do {
                 claim = try await queue.claim(owner: owner, leaseMS: settings.leaseMS)
@@ -80,7 +80,19 @@ public struct QueueWorkers: Service {
                 continue
             }
             if state.stopping.load(ordering: .sequentiallyConsistent) { break }
-            await queue.signal.wait(SQLiteTaskQueue.queuedKey, since: seen, timeoutMS: settings.pollMS)
+            if queue.isShared { await recoverExpiredLeases() }
+            await queue.signal.wait(TaskQueue.queuedKey, since: seen, timeoutMS: settings.pollMS)
+        }
+    }
+
+    /// On a shared queue an idle worker gives back the tasks of peers whose leases ran out (a daemon
+    /// killed, or cut off from the database): requeued or `interrupted`, per `[daemon] on_interrupt`.
+    func recoverExpiredLeases() async {
+        do {
+            let recovered = try await queue.recoverAbandoned(policy: settings.onInterrupt, onlyExpired: true)
+            if recovered > 0 { DaemonLog.info("recovered \(recovered) task(s) whose daemon's lease expired") }
+        } catch {
+            DaemonLog.error("could not recover expired leases: \(error)")
         }
     }
 
@@ -153,7 +165,7 @@ public struct QueueWorkers: Service {
     func watch(_ claim: Claim, _ run: Task<TaskResult, Never>) async {
         let interval = max(50, settings.leaseMS / 3)
         while !Task.isCancelled {
-            let seen = queue.signal.generation(SQLiteTaskQueue.cancelKey(claim.task.id))
+            let seen = queue.signal.generation(TaskQueue.cancelKey(claim.task.id))
             do {
                 let (held, cancelRequested) = try await queue.renew(claim, leaseMS: settings.leaseMS)
                 if !held || cancelRequested {
@@ -163,7 +175,7 @@ public struct QueueWorkers: Service {
             } catch {
                 DaemonLog.error("task \(claim.task.id): could not renew its lease: \(error)")
             }
-            await queue.signal.wait(SQLiteTaskQueue.cancelKey(claim.task.id), since: seen, timeoutMS: interval)
+            await queue.signal.wait(TaskQueue.cancelKey(claim.task.id), since: seen, timeoutMS: interval)
         }
     }
 }

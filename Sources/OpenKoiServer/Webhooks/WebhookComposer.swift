@@ -27,7 +27,7 @@ public struct WebhookComposer: Sendable {
 
     /// `task.complete` for a task that succeeded, `task.failed` for any other end.
     public func deliveries(for result: TaskResult) -> [WebhookDelivery] {
-        let status = SQLiteTaskQueue.status(for: result)
+        let status = TaskQueue.status(for: result)
         var data: [String: JSONValue] = [
             "task_id": .string(result.taskID), "description": .string(result.description),
             "status": .string(status.rawValue), "iterations": .number(Double(result.iterations)),

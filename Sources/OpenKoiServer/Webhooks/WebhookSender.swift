@@ -8,7 +8,7 @@ import ServiceLifecycle
 /// 30 min, 2 h, 5 h, 10 h, 10 h), keeping its `webhook-id`. Runs beside the workers, so a slow or
 /// failing endpoint never slows a task.
 public struct WebhookSender: Service {
-    let queue: SQLiteTaskQueue
+    let queue: TaskQueue
     let transport: any HTTPTransport
     let signer: WebhookSigner?
     /// Seconds before each retry; the delivery fails for good after the last.
@@ -17,7 +17,7 @@ public struct WebhookSender: Service {
     let timeoutSeconds: Double
 
     public init(
-        queue: SQLiteTaskQueue, transport: any HTTPTransport, signer: WebhookSigner?,
+        queue: TaskQueue, transport: any HTTPTransport, signer: WebhookSigner?,
         schedule: [Double] = WebhooksConfig.standardRetrySchedule, userAgent: String, timeoutSeconds: Double = 10
     ) {
         self.queue = queue
@@ -31,11 +31,11 @@ public struct WebhookSender: Service {
     public func run() async throws {
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
-                let seen = queue.signal.generation(SQLiteTaskQueue.outboxKey)
+                let seen = queue.signal.generation(TaskQueue.outboxKey)
                 let next = await deliverDue()
                 let now = await queue.currentTime
                 let wait = next.map { max(1, $0 - now) } ?? 60_000
-                await queue.signal.wait(SQLiteTaskQueue.outboxKey, since: seen, timeoutMS: min(wait, 60_000))
+                await queue.signal.wait(TaskQueue.outboxKey, since: seen, timeoutMS: min(wait, 60_000))
             }
         }
     }

@@ -1,7 +1,7 @@
 import OpenKoiCore
 import OpenKoiMemory
 
-extension SQLiteTaskQueue {
+extension TaskQueue {
     /// Tasks that finished since `since` and what they cost.
     public func spend(since: Int64) throws -> (tasks: Int, costUSD: Double) { try Self.spent(db(), since: since) }
 
@@ -10,37 +10,37 @@ extension SQLiteTaskQueue {
     public func costReport() throws -> JSONValue {
         let db = try db()
         let time = now()
-        let byModel = try db.prepare(
+        let byModel = try db.rows(
             """
             SELECT coalesce(model, 'unknown'), count(*), coalesce(sum(cost_usd), 0),
                    coalesce(sum(input_tokens + output_tokens), 0)
             FROM queue_tasks WHERE finished_ms IS NOT NULL GROUP BY 1 ORDER BY 3 DESC
             """
-        ).rows { row -> JSONValue in
+        ) { row -> JSONValue in
             [
                 "model": .string(row.text(0)), "tasks": .number(Double(row.int(1))), "cost_usd": .number(row.double(2)),
                 "tokens": .number(Double(row.int(3))),
             ]
         }
-        let byDay = try db.prepare(
+        let byDay = try db.rows(
             """
-            SELECT strftime('%Y-%m-%d', finished_ms / 1000, 'unixepoch'), coalesce(model, 'unknown'), count(*),
+            SELECT \(db.dialect.day("finished_ms")), coalesce(model, 'unknown'), count(*),
                    coalesce(sum(cost_usd), 0)
             FROM queue_tasks WHERE finished_ms IS NOT NULL GROUP BY 1, 2 ORDER BY 1 DESC, 4 DESC LIMIT 400
             """
-        ).rows { row -> JSONValue in
+        ) { row -> JSONValue in
             [
                 "day": .string(row.text(0)), "model": .string(row.text(1)), "tasks": .number(Double(row.int(2))),
                 "cost_usd": .number(row.double(3)),
             ]
         }
         let last24h = try Self.spent(db, since: time - 86_400_000)
-        let running = try db.prepare(
+        let running = try db.rows(
             """
             SELECT id, status, cost_usd, reserved_usd FROM queue_tasks
             WHERE status IN ('running', 'cancelling') ORDER BY running_ms
             """
-        ).rows { row -> JSONValue in
+        ) { row -> JSONValue in
             [
                 "task_id": .string(row.text(0)), "status": .string(row.text(1)), "cost_usd": .number(row.double(2)),
                 "reserved_usd": .number(row.double(3)),

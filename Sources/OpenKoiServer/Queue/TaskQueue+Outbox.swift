@@ -18,19 +18,19 @@ public struct WebhookDelivery: Sendable, Hashable {
     }
 }
 
-extension SQLiteTaskQueue {
+extension TaskQueue {
     public static let outboxKey = "queue:outbox"
 
-    static func insert(_ db: SQLiteConnection, _ delivery: WebhookDelivery, time: Int64) throws(StoreError) {
-        try db.cached(
+    static func insert(_ db: any QueueDatabase, _ delivery: WebhookDelivery, time: Int64) throws(StoreError) {
+        try db.run(
             """
-            INSERT OR IGNORE INTO webhook_outbox(id, event, url, body, next_attempt_ms, created_ms)
-            VALUES (?, ?, ?, ?, ?, ?)
-            """
-        ).run([
-            .text(delivery.id), .text(delivery.event), .text(delivery.url), .text(delivery.body), .int(time),
-            .int(time),
-        ])
+            INSERT INTO webhook_outbox(id, event, url, body, next_attempt_ms, created_ms)
+            VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
+            """,
+            [
+                .text(delivery.id), .text(delivery.event), .text(delivery.url), .text(delivery.body), .int(time),
+                .int(time),
+            ])
     }
 
     /// Queues deliveries outside a task's result (CLI runs, budget warnings). A delivery whose id is
@@ -46,6 +46,7 @@ extension SQLiteTaskQueue {
                 try Self.insert(db, delivery, time: time)
                 added = added || db.changes > 0
             }
+            if added { try db.announce(Self.outboxKey) }
             return added
         }
         if added { signal.notify(Self.outboxKey) }
@@ -53,17 +54,32 @@ extension SQLiteTaskQueue {
     }
 
     /// Deliveries whose next attempt is due, oldest first; and when the next one after them is due.
-    public func dueWebhooks(limit: Int = 32) throws -> (due: [WebhookDelivery], nextMS: Int64?) {
+    /// When daemons share the queue the ones returned are held for `holdMS` (their next attempt moved
+    /// on), so no peer sends them at the same time; a sender that dies leaves them due again then.
+    public func dueWebhooks(limit: Int = 32, holdMS: Int64 = 60_000) throws -> (
+        due: [WebhookDelivery], nextMS: Int64?
+    ) {
         let db = try db()
         let time = now()
-        let due = try db.cached(
-            """
-            SELECT id, event, url, body, attempts FROM webhook_outbox
-            WHERE delivered_ms IS NULL AND failed_ms IS NULL AND next_attempt_ms <= ? ORDER BY next_attempt_ms LIMIT ?
-            """
-        ).rows([.int(time), .int(Int64(limit))]) {
-            WebhookDelivery(
-                id: $0.text(0), event: $0.text(1), url: $0.text(2), body: $0.text(3), attempts: Int($0.int(4)))
+        let due = try db.transaction { () throws(StoreError) -> [WebhookDelivery] in
+            let due = try db.rows(
+                """
+                SELECT id, event, url, body, attempts FROM webhook_outbox
+                WHERE delivered_ms IS NULL AND failed_ms IS NULL AND next_attempt_ms <= ?
+                ORDER BY next_attempt_ms LIMIT ?
+                """ + db.dialect.skipLocked, [.int(time), .int(Int64(limit))]
+            ) {
+                WebhookDelivery(
+                    id: $0.text(0), event: $0.text(1), url: $0.text(2), body: $0.text(3), attempts: Int($0.int(4)))
+            }
+            if db.dialect.shared {
+                for delivery in due {
+                    try db.run(
+                        "UPDATE webhook_outbox SET next_attempt_ms = ? WHERE id = ?",
+                        [.int(time + holdMS), .text(delivery.id)])
+                }
+            }
+            return due
         }
         let next = try db.scalarInt(
             """
@@ -79,31 +95,29 @@ extension SQLiteTaskQueue {
         let db = try db()
         let time = now()
         if delivered {
-            try db.prepare(
-                "UPDATE webhook_outbox SET attempts = attempts + 1, delivered_ms = ?, last_error = NULL WHERE id = ?"
-            )
-            .run([.int(time), .text(id)])
+            try db.run(
+                "UPDATE webhook_outbox SET attempts = attempts + 1, delivered_ms = ?, last_error = NULL WHERE id = ?",
+                [.int(time), .text(id)])
         } else if let retryAtMS {
-            try db.prepare(
-                "UPDATE webhook_outbox SET attempts = attempts + 1, next_attempt_ms = ?, last_error = ? WHERE id = ?"
-            )
-            .run([.int(retryAtMS), .optional(error), .text(id)])
+            try db.run(
+                "UPDATE webhook_outbox SET attempts = attempts + 1, next_attempt_ms = ?, last_error = ? WHERE id = ?",
+                [.int(retryAtMS), .optional(error), .text(id)])
         } else {
-            try db.prepare(
-                "UPDATE webhook_outbox SET attempts = attempts + 1, failed_ms = ?, last_error = ? WHERE id = ?"
-            )
-            .run([.int(time), .optional(error), .text(id)])
+            try db.run(
+                "UPDATE webhook_outbox SET attempts = attempts + 1, failed_ms = ?, last_error = ? WHERE id = ?",
+                [.int(time), .optional(error), .text(id)])
         }
     }
 
     /// Every delivery with its state (tests and `daemon status`).
     public func outbox() throws -> [(delivery: WebhookDelivery, delivered: Bool, failed: Bool, lastError: String?)] {
-        try db().prepare(
+        try db().rows(
             """
-            SELECT id, event, url, body, attempts, delivered_ms IS NOT NULL, failed_ms IS NOT NULL, last_error
+            SELECT id, event, url, body, attempts, CASE WHEN delivered_ms IS NULL THEN 0 ELSE 1 END,
+                   CASE WHEN failed_ms IS NULL THEN 0 ELSE 1 END, last_error
             FROM webhook_outbox ORDER BY created_ms, rowid
             """
-        ).rows {
+        ) {
             (
                 WebhookDelivery(
                     id: $0.text(0), event: $0.text(1), url: $0.text(2), body: $0.text(3), attempts: Int($0.int(4))),

@@ -3,20 +3,43 @@ import OpenKoiCore
 import OpenKoiMemory
 import OpenKoiProviders
 
-/// The daemon's durable queue in the memory database (`<data>/openkoi.db`, WAL). Every change is
-/// one transaction, committed with `synchronous = FULL` before the caller hears of it: a task the
-/// API accepted survives kill -9 and power loss.
+/// The daemon's durable queue: by default in the memory database (`<data>/openkoi.db`, WAL), or on
+/// a PostgreSQL server several daemons share (`[daemon] queue = "postgres://…"`). Every change is one
+/// transaction, committed (fsynced) before the caller hears of it: a task the API accepted survives
+/// kill -9 and power loss.
 ///
-/// One daemon per data directory (its lock) owns the queue, so at start every lease it finds belongs
-/// to a dead worker and is recovered at once.
-public actor SQLiteTaskQueue {
-    public nonisolated let path: String
+/// With SQLite one daemon per data directory (its lock) owns the queue, so at start every lease it
+/// finds belongs to a dead worker and is recovered at once. On PostgreSQL a lease is a peer's until
+/// it expires; the workers sweep expired ones.
+public actor TaskQueue {
+    /// Where the queue's tables are.
+    public enum Store: Sendable, Hashable {
+        case sqlite(path: String)
+        /// A libpq connection URL (`postgres://user:password@host:5432/db`).
+        case postgres(url: String)
+
+        /// `[daemon] queue`: `sqlite` (the data dir's database at `sqlitePath`) or a PostgreSQL URL.
+        public init(setting: String, sqlitePath: String) {
+            self = setting == "sqlite" ? .sqlite(path: sqlitePath) : .postgres(url: setting)
+        }
+
+        /// What `daemon status` and the state file show: `sqlite`, or the URL without its password.
+        public var shown: String {
+            switch self {
+            case .sqlite: "sqlite"
+            case .postgres(let url): PostgresConnection.masked(url)
+            }
+        }
+    }
+
+    public nonisolated let store: Store
     public nonisolated let limits: QueueLimits
     /// Wakes SSE streams and workers after a commit (keys: a task's id, or `queuedKey`).
     public nonisolated let signal = EventSignal()
     public static let queuedKey = "queue:queued"
     let now: @Sendable () -> Int64
-    private var connection: SQLiteConnection?
+    private var database: (any QueueDatabase)?
+    private var listener: PostgresListener?
     /// Idempotency keys whose request is still arriving: a duplicate meanwhile is refused (409).
     private var creating: Set<String> = []
     /// Enqueues waiting for the next group commit.
@@ -24,20 +47,46 @@ public actor SQLiteTaskQueue {
     private var commitScheduled = false
 
     public init(
-        path: String, limits: QueueLimits = QueueLimits(), now: @escaping @Sendable () -> Int64 = QueueClock.now
+        store: Store, limits: QueueLimits = QueueLimits(), now: @escaping @Sendable () -> Int64 = QueueClock.now
     ) {
-        self.path = path
+        self.store = store
         self.limits = limits
         self.now = now
     }
 
-    func db() throws -> SQLiteConnection {
-        if let connection { return connection }
-        let opened = try MemoryStore.open(path: path, migrate: true)
-        // The queue's promise is durability: every commit reaches the disk before it is acknowledged.
-        try opened.execute("PRAGMA synchronous = FULL")
-        connection = opened
+    /// The queue in the SQLite database at `path`.
+    public init(
+        path: String, limits: QueueLimits = QueueLimits(), now: @escaping @Sendable () -> Int64 = QueueClock.now
+    ) {
+        self.init(store: .sqlite(path: path), limits: limits, now: now)
+    }
+
+    /// Several daemons share the queue (PostgreSQL): a running lease may be a live peer's.
+    public nonisolated var isShared: Bool { if case .postgres = store { true } else { false } }
+
+    func db() throws -> any QueueDatabase {
+        if let database { return database }
+        let opened: any QueueDatabase
+        switch store {
+        case .sqlite(let path): opened = try SQLiteQueueDatabase(path: path)
+        case .postgres(let url): opened = try PostgresQueueDatabase(url: url)
+        }
+        database = opened
         return opened
+    }
+
+    /// Opens the queue now (a daemon checks its database before it serves) and, on a shared queue,
+    /// listens for the other daemons' commits (to wake this one's workers and streams) until `close`.
+    public func open() throws {
+        _ = try db()
+        if case .postgres(let url) = store, listener == nil {
+            listener = PostgresListener(url: url, channel: PostgresQueueDatabase.channel, signal: signal)
+        }
+    }
+
+    public func close() {
+        listener?.stop()
+        listener = nil
     }
 
     // MARK: Enqueue
@@ -90,6 +139,9 @@ public actor SQLiteTaskQueue {
             let outcomes = try db.transaction { () throws(StoreError) -> [Result<EnqueueOutcome, APIError>] in
                 var outcomes: [Result<EnqueueOutcome, APIError>] = []
                 for item in batch { outcomes.append(try insert(db, item.request, key: item.key, time: time)) }
+                if outcomes.contains(where: { if case .success(.created) = $0 { true } else { false } }) {
+                    try db.announce(Self.queuedKey)
+                }
                 return outcomes
             }
             results = outcomes.map { $0.mapError { $0 as any Error } }
@@ -103,18 +155,23 @@ public actor SQLiteTaskQueue {
 
     /// One request inside the group's transaction.
     private func insert(
-        _ db: SQLiteConnection, _ request: TaskRequest, key: String?, time: Int64
+        _ db: any QueueDatabase, _ request: TaskRequest, key: String?, time: Int64
     ) throws(StoreError) -> Result<EnqueueOutcome, APIError> {
         let stored = request.json.jsonString
         let bodyHash = SHA256.hexHash(Array(stored.utf8))
         if let key {
             // Expired keys go first, so a key past its window makes a new task.
-            try db.cached("DELETE FROM queue_idempotency WHERE created_ms < ?").run([
-                .int(time - limits.idempotencyWindowMS)
-            ])
-            let earlier = try db.cached("SELECT body_hash, task_id FROM queue_idempotency WHERE key = ?").rows([
-                .text(key)
-            ]) { ($0.text(0), $0.text(1)) }.first
+            try db.run(
+                "DELETE FROM queue_idempotency WHERE created_ms < ?",
+                [
+                    .int(time - limits.idempotencyWindowMS)
+                ])
+            let earlier = try db.rows(
+                "SELECT body_hash, task_id FROM queue_idempotency WHERE key = ?",
+                [
+                    .text(key)
+                ]
+            ) { ($0.text(0), $0.text(1)) }.first
             if let (hash, taskID) = earlier {
                 guard hash == bodyHash else {
                     return .failure(
@@ -128,7 +185,7 @@ public actor SQLiteTaskQueue {
         // Counted only up to the limit: the check stays cheap however long the queue grows.
         let waiting =
             try db.scalarInt(
-                "SELECT count(*) FROM (SELECT 1 FROM queue_tasks WHERE status = 'queued' LIMIT ?)",
+                "SELECT count(*) FROM (SELECT 1 FROM queue_tasks WHERE status = 'queued' LIMIT ?) AS waiting",
                 [.int(Int64(limits.maxQueued))]) ?? 0
         if waiting >= limits.maxQueued {
             return .failure(
@@ -152,20 +209,22 @@ public actor SQLiteTaskQueue {
             }
         }
         let id = TaskSpec.newID()
-        try db.cached(
+        try db.run(
             """
             INSERT INTO queue_tasks(id, description, request, status, reserved_usd, queued_ms)
             VALUES (?, ?, ?, 'queued', ?, ?)
-            """
-        ).run([.text(id), .text(request.description), .text(stored), .real(reserve), .int(time)])
+            """, [.text(id), .text(request.description), .text(stored), .real(reserve), .int(time)])
         if let key {
-            try db.cached(
-                "INSERT OR REPLACE INTO queue_idempotency(key, body_hash, task_id, created_ms) VALUES (?, ?, ?, ?)"
-            ).run([.text(key), .text(bodyHash), .text(id), .int(time)])
+            try db.run(
+                """
+                INSERT INTO queue_idempotency(key, body_hash, task_id, created_ms) VALUES (?, ?, ?, ?)
+                ON CONFLICT(key) DO UPDATE SET body_hash = excluded.body_hash, task_id = excluded.task_id,
+                    created_ms = excluded.created_ms
+                """, [.text(key), .text(bodyHash), .text(id), .int(time)])
         }
         try Self.appendEvent(db, taskID: id, kind: "queued", data: ["status": "queued"], time: time)
         guard let task = try Self.task(db, id: id) else {
-            throw StoreError(.sqlite, path: path, message: "the new task \(id) could not be read back")
+            throw StoreError(.sqlite, path: store.shown, message: "the new task \(id) could not be read back")
         }
         return .success(.created(task))
     }
@@ -178,16 +237,16 @@ public actor SQLiteTaskQueue {
         let time = now()
         return try db.transaction { () throws(StoreError) -> Claim? in
             guard
-                let id = try db.cached(
+                let id = try db.rows(
                     "SELECT id FROM queue_tasks WHERE status = 'queued' ORDER BY queued_ms, rowid LIMIT 1"
-                ).rows { $0.text(0) }.first
+                        + db.dialect.skipLocked
+                ) { $0.text(0) }.first
             else { return nil }
-            try db.cached(
+            try db.run(
                 """
                 UPDATE queue_tasks SET status = 'running', attempts = attempts + 1, fence = fence + 1,
                     lease_owner = ?, lease_expires_ms = ?, running_ms = coalesce(running_ms, ?) WHERE id = ?
-                """
-            ).run([.text(owner), .int(time + leaseMS), .int(time), .text(id)])
+                """, [.text(owner), .int(time + leaseMS), .int(time), .text(id)])
             guard let task = try Self.task(db, id: id),
                 let fence = try db.scalarInt("SELECT fence FROM queue_tasks WHERE id = ?", [.text(id)])
             else { return nil }
@@ -204,14 +263,13 @@ public actor SQLiteTaskQueue {
         let db = try db()
         let time = now()
         return try db.transaction { () throws(StoreError) -> (Bool, Bool) in
-            try db.cached(
+            try db.run(
                 """
                 UPDATE queue_tasks SET lease_expires_ms = ?
                 WHERE id = ? AND fence = ? AND lease_owner = ? AND status IN ('running', 'cancelling')
-                """
-            ).run([.int(time + leaseMS), .text(claim.task.id), .int(claim.fence), .text(claim.owner)])
+                """, [.int(time + leaseMS), .text(claim.task.id), .int(claim.fence), .text(claim.owner)])
             guard db.changes == 1 else { return (false, false) }
-            let status = try db.cached("SELECT status FROM queue_tasks WHERE id = ?").rows([.text(claim.task.id)]) {
+            let status = try db.rows("SELECT status FROM queue_tasks WHERE id = ?", [.text(claim.task.id)]) {
                 $0.text(0)
             }.first
             return (true, status == QueueStatus.cancelling.rawValue)
@@ -225,20 +283,20 @@ public actor SQLiteTaskQueue {
         let time = now()
         let status = Self.status(for: result)
         let written = try db.transaction { () throws(StoreError) -> Bool in
-            try db.cached(
+            try db.run(
                 """
                 UPDATE queue_tasks SET status = ?, finished_ms = ?, lease_owner = NULL, lease_expires_ms = NULL,
                     reserved_usd = 0, output = ?, score = ?, iterations = ?, input_tokens = ?, output_tokens = ?,
                     cost_usd = cost_usd + ?, model = ?, decision = ?, error = ?
                 WHERE id = ? AND fence = ? AND status IN ('running', 'cancelling')
-                """
-            ).run([
-                .text(status.rawValue), .int(time), .text(result.output), .optional(result.score),
-                .int(Int64(result.iterations)), .int(Int64(result.usage.inputTokens)),
-                .int(Int64(result.usage.outputTokens)),
-                .real(result.costUSD), .text(result.model), .text(result.decision.rawValue),
-                .optional(result.error), .text(claim.task.id), .int(claim.fence),
-            ])
+                """,
+                [
+                    .text(status.rawValue), .int(time), .text(result.output), .optional(result.score),
+                    .int(Int64(result.iterations)), .int(Int64(result.usage.inputTokens)),
+                    .int(Int64(result.usage.outputTokens)),
+                    .real(result.costUSD), .text(result.model), .text(result.decision.rawValue),
+                    .optional(result.error), .text(claim.task.id), .int(claim.fence),
+                ])
             guard db.changes == 1 else { return false }
             var data: [String: JSONValue] = [
                 "status": .string(status.rawValue), "decision": .string(result.decision.rawValue),
@@ -249,6 +307,7 @@ public actor SQLiteTaskQueue {
             data["error"] = result.error.map(JSONValue.string) ?? .null
             try Self.appendEvent(db, taskID: claim.task.id, kind: "finished", data: .object(data), time: time)
             for delivery in webhooks { try Self.insert(db, delivery, time: time) }
+            if !webhooks.isEmpty { try db.announce(Self.outboxKey) }
             return true
         }
         if written {
@@ -267,6 +326,7 @@ public actor SQLiteTaskQueue {
             try Self.interrupt(
                 db, id: claim.task.id, fence: claim.fence, spent: result?.costUSD ?? 0, policy: policy,
                 maxAttempts: limits.maxAttempts, time: time, reason: "the daemon stopped while it ran")
+            try db.announce(Self.queuedKey)
         }
         signal.notify(claim.task.id)
     }
@@ -278,12 +338,12 @@ public actor SQLiteTaskQueue {
         let db = try db()
         let time = now()
         let recovered = try db.transaction { () throws(StoreError) -> [String] in
-            let rows = try db.cached(
+            let rows = try db.rows(
                 """
                 SELECT id, fence, status FROM queue_tasks
-                WHERE status IN ('running', 'cancelling') AND (? = 0 OR lease_expires_ms < ?)
-                """
-            ).rows([.int(onlyExpired ? 1 : 0), .int(time)]) { ($0.text(0), $0.int(1), $0.text(2)) }
+                WHERE status IN ('running', 'cancelling') AND (? = 0 OR lease_expires_ms < ?) ORDER BY id
+                """ + db.dialect.skipLocked, [.int(onlyExpired ? 1 : 0), .int(time)]
+            ) { ($0.text(0), $0.int(1), $0.text(2)) }
             for (id, fence, status) in rows {
                 if status == QueueStatus.cancelling.rawValue {
                     try Self.markFinal(db, id: id, status: .cancelled, error: "task cancelled", time: time)
@@ -293,6 +353,7 @@ public actor SQLiteTaskQueue {
                         time: time, reason: "its worker stopped (daemon restart or crash)")
                 }
             }
+            if !rows.isEmpty { try db.announce(Self.queuedKey) }
             return rows.map(\.0)
         }
         for id in recovered { signal.notify(id) }
@@ -314,12 +375,15 @@ public actor SQLiteTaskQueue {
                 try Self.markFinal(
                     db, id: id, status: .cancelled, error: "task cancelled before it started", time: time)
             case .running:
-                try db.cached("UPDATE queue_tasks SET status = 'cancelling', cancelling_ms = ? WHERE id = ?").run([
-                    .int(time), .text(id),
-                ])
+                try db.run(
+                    "UPDATE queue_tasks SET status = 'cancelling', cancelling_ms = ? WHERE id = ?",
+                    [
+                        .int(time), .text(id),
+                    ])
                 try Self.appendEvent(db, taskID: id, kind: "status", data: ["status": "cancelling"], time: time)
             case .cancelling, .succeeded, .failed, .cancelled, .interrupted: break
             }
+            try db.announce(Self.cancelKey(id))
             return try Self.task(db, id: id)
         }
         signal.notify(id)
@@ -351,7 +415,7 @@ public actor SQLiteTaskQueue {
         }
         sql += " ORDER BY rowid DESC LIMIT ?"
         values.append(.int(Int64(limit + 1)))
-        var rows = try db.prepare(sql).rows(values) { ($0.int(20), Self.read($0)) }
+        var rows = try db.rows(sql, values) { ($0.int(20), Self.read($0)) }
         var next: String?
         if rows.count > limit {
             rows.removeLast()
@@ -361,21 +425,18 @@ public actor SQLiteTaskQueue {
     }
 
     public func health() throws -> QueueHealth {
-        let db = try db()
-        let statement = try db.prepare(
-            """
+        let sql = """
             SELECT (SELECT count(*) FROM queue_tasks WHERE status = 'queued'),
                    (SELECT count(*) FROM queue_tasks WHERE status IN ('running', 'cancelling')),
                    (SELECT min(queued_ms) FROM queue_tasks WHERE status = 'queued'),
                    (SELECT count(*) FROM queue_tasks WHERE lease_owner IS NOT NULL AND lease_expires_ms >= ?)
-            """)
-        try statement.bind([.int(now())])
-        guard try statement.step() else {
-            return QueueHealth(queued: 0, running: 0, oldestQueuedMS: nil, activeLeases: 0)
+            """
+        let health = try db().rows(sql, [.int(now())]) {
+            QueueHealth(
+                queued: Int($0.int(0)), running: Int($0.int(1)), oldestQueuedMS: $0.optionalInt(2),
+                activeLeases: Int($0.int(3)))
         }
-        return QueueHealth(
-            queued: Int(statement.int(0)), running: Int(statement.int(1)), oldestQueuedMS: statement.optionalInt(2),
-            activeLeases: Int(statement.int(3)))
+        return health.first ?? QueueHealth(queued: 0, running: 0, oldestQueuedMS: nil, activeLeases: 0)
     }
 
     public var currentTime: Int64 { now() }

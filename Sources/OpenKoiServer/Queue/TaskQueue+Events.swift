@@ -33,7 +33,7 @@ public struct TaskProgress: Sendable, Hashable {
     }
 }
 
-extension SQLiteTaskQueue {
+extension TaskQueue {
     /// Logs an event of a claimed task and folds its progress in; nothing is written (nil) when the
     /// claim was lost, so a stale worker cannot add to a newer attempt's log.
     @discardableResult
@@ -53,38 +53,44 @@ extension SQLiteTaskQueue {
         return seq
     }
 
-    static func apply(_ db: SQLiteConnection, _ progress: TaskProgress, to id: String) throws(StoreError) {
+    static func apply(_ db: any QueueDatabase, _ progress: TaskProgress, to id: String) throws(StoreError) {
         if let iterations = progress.iterations {
-            try db.cached("UPDATE queue_tasks SET iterations = max(iterations, ?) WHERE id = ?").run([
-                .int(Int64(iterations)), .text(id),
-            ])
+            try db.run(
+                "UPDATE queue_tasks SET iterations = \(db.dialect.greatest)(iterations, ?) WHERE id = ?",
+                [
+                    .int(Int64(iterations)), .text(id),
+                ])
         }
         if let entry = progress.iterationScore {
-            let current = try db.cached("SELECT iteration_scores FROM queue_tasks WHERE id = ?").rows([.text(id)]) {
+            let current = try db.rows("SELECT iteration_scores FROM queue_tasks WHERE id = ?", [.text(id)]) {
                 $0.text(0)
             }.first
             var scores = current.flatMap(JSONValue.parse)?.arrayValue ?? []
             scores.append(entry)
-            try db.cached("UPDATE queue_tasks SET iteration_scores = ? WHERE id = ?").run([
-                .text(JSONValue.array(scores).jsonString), .text(id),
-            ])
+            try db.run(
+                "UPDATE queue_tasks SET iteration_scores = ? WHERE id = ?",
+                [
+                    .text(JSONValue.array(scores).jsonString), .text(id),
+                ])
         }
         if let input = progress.inputTokens, let output = progress.outputTokens, let cost = progress.costUSD {
-            try db.cached("UPDATE queue_tasks SET input_tokens = ?, output_tokens = ?, cost_usd = ? WHERE id = ?").run(
+            try db.run(
+                "UPDATE queue_tasks SET input_tokens = ?, output_tokens = ?, cost_usd = ? WHERE id = ?",
                 [
                     .int(Int64(input)), .int(Int64(output)), .real(cost), .text(id),
                 ])
         }
         if let output = progress.output {
-            try db.cached("UPDATE queue_tasks SET output = ? WHERE id = ?").run([.text(output), .text(id)])
+            try db.run("UPDATE queue_tasks SET output = ? WHERE id = ?", [.text(output), .text(id)])
         }
     }
 
     /// The task's events after `seq` (oldest first), at most `limit`.
     public func events(taskID: String, after seq: Int64, limit: Int = 500) throws -> [QueueEvent] {
-        try db().prepare(
-            "SELECT seq, kind, data, created_ms FROM queue_events WHERE task_id = ? AND seq > ? ORDER BY seq LIMIT ?"
-        ).rows([.text(taskID), .int(seq), .int(Int64(limit))]) {
+        try db().rows(
+            "SELECT seq, kind, data, created_ms FROM queue_events WHERE task_id = ? AND seq > ? ORDER BY seq LIMIT ?",
+            [.text(taskID), .int(seq), .int(Int64(limit))]
+        ) {
             QueueEvent(
                 seq: $0.int(0), kind: $0.text(1), data: JSONValue.parse($0.text(2)) ?? .null, createdMS: $0.int(3))
         }
