@@ -91,7 +91,11 @@ let package = Package(
         .testTarget(
             name: "OpenKoiMemoryTests", dependencies: ["OpenKoiMemory", "OpenKoiTesting"], swiftSettings: strictSwift),
         .testTarget(
-            name: "OpenKoiServerTests", dependencies: ["OpenKoiServer", "OpenKoiTesting"], swiftSettings: strictSwift),
+            name: "OpenKoiServerTests",
+            dependencies: [
+                "OpenKoiServer", "OpenKoiTesting", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ], swiftSettings: strictSwift),
         .testTarget(
             name: "OpenKoiBenchTests", dependencies: ["OpenKoiBench", "OpenKoiTools", "OpenKoiTesting"], swiftSettings: strictSwift),
         .testTarget(name: "OpenKoiSkillsTests", dependencies: ["OpenKoiSkills"], swiftSettings: strictSwift),

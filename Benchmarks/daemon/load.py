@@ -2,6 +2,7 @@
 """Load on the daemon's REST queue from a second process (wrk), with a zero-latency fake model.
 
     Benchmarks/daemon/load.py [--bin .build/release/openkoi] [--posts 2000] [--connections 16] [--seconds 10]
+        [--queue postgres://openkoi@127.0.0.1:55432/openkoi] [--stalled-model]
 
 Starts a fake OpenAI-compatible model (answers at once), `openkoi daemon start --foreground` on an
 ephemeral port with a fresh OPENKOI_HOME, and measures its idle RSS. Then (1) exactly --posts POSTs
@@ -61,6 +62,8 @@ def main():
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--queue", default="sqlite",
+                        help="[daemon] queue: sqlite, or a postgres:// URL (its queue tables are dropped first)")
     parser.add_argument("--stalled-model", action="store_true",
                         help="the model never answers: measures enqueueing alone, without workers running tasks")
     args = parser.parse_args()
@@ -70,8 +73,12 @@ def main():
     model.stalled = args.stalled_model
     threading.Thread(target=model.serve_forever, daemon=True).start()
     home = tempfile.mkdtemp(prefix="openkoi-load-")
+    if args.queue != "sqlite":
+        subprocess.run(["psql", args.queue, "-qc", "DROP TABLE IF EXISTS queue_events, queue_idempotency, "
+                        "webhook_outbox, queue_tasks"], check=True)
     pathlib.Path(home, "config.toml").write_text(
-        "[api]\nport = 0\n\n[daemon]\nmax_queued = 100000\n\n[models]\nexecutor = \"openai/gpt-4.1\"\n")
+        f"[api]\nport = 0\n\n[daemon]\nmax_queued = 100000\nqueue = \"{args.queue}\"\n\n"
+        "[models]\nexecutor = \"openai/gpt-4.1\"\n")
     env = dict(os.environ, OPENKOI_HOME=home, OPENAI_API_KEY="load-test",
                OPENAI_BASE_URL=f"http://127.0.0.1:{model.server_address[1]}/v1")
     log = open(pathlib.Path(home, "daemon.log"), "w")

@@ -1,6 +1,7 @@
 import Dispatch
 import FoundationEssentials
 import OpenKoiCore
+import OpenKoiMemory
 import OpenKoiServer
 
 #if canImport(Glibc)
@@ -48,7 +49,8 @@ struct DaemonHost {
             workers: QueueWorkers.Settings(
                 workers: config.daemon.workers, leaseMS: Int64(config.daemon.leaseSeconds * 1000),
                 graceSeconds: config.daemon.shutdownGraceSeconds, onInterrupt: interrupt),
-            webhooks: config.api.webhooks, owner: "\(Self.hostName()):\(pid):\(TaskSpec.newID().prefix(8))")
+            webhooks: config.api.webhooks, owner: "\(Self.hostName()):\(pid):\(TaskSpec.newID().prefix(8))",
+            patterns: { [memory = MemoryStore(path: session.paths.dbFile)] in try await memory.patterns() })
         let files = self.files
         let bind = config.api.bind
         let failure = LockedValue<String?>(nil)

@@ -6,8 +6,8 @@ import OpenKoiProviders
 import ServiceLifecycle
 import UnixSignals
 
-/// One daemon process: the REST API, the queue workers and the webhook sender under one service
-/// group, shut down gracefully on SIGTERM or SIGINT (workers first: they stop claiming and let running
+/// One daemon process: the REST API, the queue workers, the webhook sender and the pattern
+/// scheduler under one service group, shut down gracefully on SIGTERM or SIGINT (workers first: they stop claiming and let running
 /// tasks finish within the grace period; the sender last, so the final webhooks go out).
 public struct DaemonRuntime: Sendable {
     public var queue: TaskQueue
@@ -18,11 +18,15 @@ public struct DaemonRuntime: Sendable {
     public var workers: QueueWorkers.Settings
     public var webhooks: WebhooksConfig
     public var owner: String
+    /// The approved patterns the scheduler queues on their schedules (`nil`: no scheduler).
+    public var patterns: PatternScheduler.Patterns?
 
     public init(
         queue: TaskQueue, runner: any TaskRunner, api: APIConfiguration, bind: String, port: Int,
-        workers: QueueWorkers.Settings, webhooks: WebhooksConfig, owner: String
+        workers: QueueWorkers.Settings, webhooks: WebhooksConfig, owner: String,
+        patterns: PatternScheduler.Patterns? = nil
     ) {
+        self.patterns = patterns
         self.queue = queue
         self.runner = runner
         self.api = api
@@ -62,9 +66,12 @@ public struct DaemonRuntime: Sendable {
                 await listening(port)
             },
             logger: logger)
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: sender)]
+        if let patterns { services.append(.init(service: PatternScheduler(queue: queue, patterns: patterns))) }
+        services += [.init(service: app), .init(service: workerService)]
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: sender), .init(service: app), .init(service: workerService)],
+                services: services,
                 gracefulShutdownSignals: signals, cancellationSignals: [], logger: logger))
         do {
             try await group.run()
