@@ -167,11 +167,23 @@ struct ProviderResolverTests {
 
     @Test func probesUseTheShortTimeout() async throws {
         let transport = ScriptedTransport([])
-        _ = try? await ProviderResolver(environment: localEnv, transport: transport, probeTimeout: 1).resolve(
-            model: nil)
+        // Nothing points at a server: both default ports are guesses.
+        _ = try? await ProviderResolver(environment: [:], transport: transport, probeTimeout: 1).resolve(model: nil)
         let timeouts = await transport.requests.map(\.timeout)
         #expect(timeouts.count == 2)
         #expect(timeouts.allSatisfy { $0 == 1 })
+    }
+
+    /// A server the user pointed at may be busy generating for another task: its probe waits longer
+    /// than a guess at a default port does (a refused port still fails at once).
+    @Test func aServerTheUserPointedAtGetsTheLongerProbe() async throws {
+        let transport = ScriptedTransport([])
+        let environment = ["OPENKOI_LOCAL_BASE_URL": "http://127.0.0.1:8081/v1"]
+        _ = try? await ProviderResolver(environment: environment, transport: transport, probeTimeout: 1).resolve(
+            model: nil)
+        let timeouts = await transport.requests.map { ($0.url, $0.timeout) }
+        #expect(timeouts.contains { $0.0.hasPrefix("http://127.0.0.1:8081/v1") && $0.1 == 5 }, "\(timeouts)")
+        #expect(timeouts.contains { $0.0.contains(":11434") && $0.1 == 1 }, "Ollama is still only guessed at")
     }
 
     @Test(

@@ -178,9 +178,12 @@ extension ProviderResolver {
     /// Asks the provider for its models now; local servers are not cached (they change with a restart).
     func liveModels(_ profile: ProviderProfile) async throws -> [ModelInfo]? {
         guard let lister = try provider(id: profile.id) as? any ModelListing else { return nil }
-        // Local servers answer at once or not at all; a hosted API's list may take seconds (the
-        // reference allowed 5), and a list that times out would let a typo through unchecked.
-        let models = try await lister.listModels(timeout: profile.access == .none ? probeTimeout : max(probeTimeout, 5))
+        // A local server we only guess at answers at once or not at all (a refused port fails
+        // at once either way); one the user pointed at (OLLAMA_HOST, OPENKOI_LOCAL_BASE_URL) may be
+        // busy generating for another task, and a hosted API's list may take seconds (the reference
+        // allowed 5): a list that times out would let a typo through, or lose the only provider.
+        let guessed = profile.access == .none && !isPointedAt(profile)
+        let models = try await lister.listModels(timeout: guessed ? probeTimeout : max(probeTimeout, 5))
         if profile.access != .none { modelCache?.store(models, for: profile.id, baseURL: profile.baseURL) }
         return models
     }

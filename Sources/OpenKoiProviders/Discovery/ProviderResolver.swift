@@ -216,6 +216,12 @@ public struct ProviderResolver: Sendable {
         return profile
     }
 
+    /// The user named this provider's address: its base-URL variable, or `base_url` in its table.
+    func isPointedAt(_ profile: ProviderProfile) -> Bool {
+        if let variable = profile.baseURLVariable, environment[variable]?.trimmed.isEmpty == false { return true }
+        return tables[profile.id].map { !$0.baseURL.isEmpty } ?? false
+    }
+
     /// `OLLAMA_HOST` may be `host`, `host:port` or a URL, and `0.0.0.0` (a bind address) means this machine.
     static func ollamaBaseURL(fromHost host: String?) -> String {
         guard var text = host?.trimmed, !text.isEmpty else { return OllamaProvider.defaultBaseURL }
