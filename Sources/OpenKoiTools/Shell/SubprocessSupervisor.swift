@@ -85,9 +85,10 @@ struct SubprocessSupervisor {
         var waitStatus: Int32?
         var timedOut = false
         var cancelled = false
+        var groups = ProcessGroups(leader: pid)
 
         func beginTermination() {
-            kill(-pid, SIGTERM)
+            groups.signal(SIGTERM)
             killAt = clock.now + grace
         }
 
@@ -103,7 +104,7 @@ struct SubprocessSupervisor {
                 return
             }
             // Background processes the command left behind must not outlive the call.
-            if kill(-pid, SIGTERM) == 0 {
+            if groups.signal(SIGTERM) {
                 killAt = killAt ?? clock.now + grace
                 stopReadingAt = (killAt ?? clock.now) + Self.drainAfterExit
             } else {
@@ -145,7 +146,7 @@ struct SubprocessSupervisor {
                     beginTermination()
                 } else {
                     // Only stragglers are left and the caller has gone: no grace period.
-                    kill(-pid, SIGKILL)
+                    groups.signal(SIGKILL)
                     break
                 }
             }
@@ -154,7 +155,7 @@ struct SubprocessSupervisor {
                 beginTermination()
             }
             if let due = killAt, clock.now >= due {
-                kill(-pid, SIGKILL)
+                groups.signal(SIGKILL)
                 killAt = nil
                 if waitStatus != nil {
                     stopReadingAt = min(stopReadingAt ?? clock.now, clock.now + Self.drainAfterExit)
@@ -162,6 +163,9 @@ struct SubprocessSupervisor {
             }
         }
 
+        // Leaving before the grace period ended (the pipes closed): what was told to stop is killed
+        // now, or a sandbox that ignored SIGTERM would outlive the call.
+        if killAt != nil, groups.sawChildren { groups.signal(SIGKILL) }
         if let stdoutFD { close(stdoutFD) }
         if let stderrFD { close(stderrFD) }
         control.close()
