@@ -37,6 +37,8 @@ package final class PostgresConnection {
             throw StoreError(
                 .server, path: shownURL, message: "cannot connect: \(reason.trimmed) (is the server running?)")
         }
+        // libpq prints the server's NOTICEs ("relation … already exists, skipping") on stderr.
+        if let result = okpq_exec_script(handle, "SET client_min_messages TO warning") { okpq_clear(result) }
         return handle
     }
 
