@@ -28,7 +28,7 @@ public enum AtomicFile {
         guard fd >= 0 else { throw WriteError(path: path, reason: "cannot create a temporary file: \(errnoText())") }
         // Close-on-exec, so a process spawned meanwhile does not inherit it.
         _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
-        let temporary = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let temporary = String(nulTerminated: template)
         var succeeded = false
         defer { if !succeeded { unlink(temporary) } }
         do {

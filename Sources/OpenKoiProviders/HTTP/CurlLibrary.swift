@@ -7,7 +7,7 @@ enum CurlLibrary {
     static func load() throws {
         var reason = [CChar](repeating: 0, count: 512)
         guard okc_load(&reason, reason.count) != 0 else { return }
-        let detail = String(decoding: reason.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let detail = String(nulTerminated: reason)
         throw ProviderError(
             .transport, provider: "",
             message: "HTTP needs libcurl, which could not be loaded (\(detail)). "

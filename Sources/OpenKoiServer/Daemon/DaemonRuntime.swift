@@ -7,8 +7,9 @@ import ServiceLifecycle
 import UnixSignals
 
 /// One daemon process: the REST API, the queue workers, the webhook sender and the pattern
-/// scheduler under one service group, shut down gracefully on SIGTERM or SIGINT (workers first: they stop claiming and let running
-/// tasks finish within the grace period; the sender last, so the final webhooks go out).
+/// scheduler under one service group, shut down gracefully on SIGTERM or SIGINT (workers first: they
+/// stop claiming and let running tasks finish within the grace period; the sender last, so the final
+/// webhooks go out).
 public struct DaemonRuntime: Sendable {
     public var queue: TaskQueue
     public var runner: any TaskRunner

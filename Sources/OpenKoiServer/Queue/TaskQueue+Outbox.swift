@@ -72,7 +72,7 @@ extension TaskQueue {
                 WebhookDelivery(
                     id: $0.text(0), event: $0.text(1), url: $0.text(2), body: $0.text(3), attempts: Int($0.int(4)))
             }
-            if db.dialect.shared {
+            if isShared {
                 for delivery in due {
                     try db.run(
                         "UPDATE webhook_outbox SET next_attempt_ms = ? WHERE id = ?",

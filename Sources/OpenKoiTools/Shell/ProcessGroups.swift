@@ -1,3 +1,4 @@
+import FoundationEssentials
 import Glibc
 
 /// The process groups a command's processes live in: the leader's own (the spawner makes the
@@ -33,13 +34,8 @@ struct ProcessGroups {
 
     /// The leader's children, from `/proc/<pid>/task/<pid>/children` (empty once it is gone).
     static func children(of pid: pid_t) -> [pid_t] {
-        guard let file = fopen("/proc/\(pid)/task/\(pid)/children", "r") else { return [] }
-        defer { fclose(file) }
-        var text = ""
-        var buffer = [CChar](repeating: 0, count: 4096)
-        while fgets(&buffer, Int32(buffer.count), file) != nil {
-            text += String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        }
-        return text.split(whereSeparator: { $0 == " " || $0 == "\n" }).compactMap { pid_t($0) }
+        guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/task/\(pid)/children") else { return [] }
+        return String(decoding: data, as: UTF8.self).split(whereSeparator: { $0 == " " || $0 == "\n" })
+            .compactMap { pid_t($0) }
     }
 }

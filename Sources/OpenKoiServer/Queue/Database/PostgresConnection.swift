@@ -21,7 +21,7 @@ package final class PostgresConnection {
         shownURL = Self.masked(url)
         var error = [CChar](repeating: 0, count: 512)
         guard okpq_load(&error, error.count) == 0 else {
-            throw StoreError(.server, path: shownURL, message: Self.string(error))
+            throw StoreError(.server, path: shownURL, message: String(nulTerminated: error))
         }
         try connect()
     }
@@ -89,7 +89,9 @@ package final class PostgresConnection {
         }
         var payloads: [String] = []
         var buffer = [CChar](repeating: 0, count: 8192)
-        while okpq_next_notification(connection, &buffer, buffer.count) == 1 { payloads.append(Self.string(buffer)) }
+        while okpq_next_notification(connection, &buffer, buffer.count) == 1 {
+            payloads.append(String(nulTerminated: buffer))
+        }
         return payloads
     }
 
@@ -111,10 +113,6 @@ package final class PostgresConnection {
         let owned: [UnsafeMutablePointer<CChar>?] = texts.map { $0.flatMap { strdup($0) } }
         defer { for pointer in owned { free(pointer) } }
         return body(owned.map { $0.map { UnsafePointer($0) } })
-    }
-
-    static func string(_ buffer: [CChar]) -> String {
-        String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     /// `postgres://user:secret@host/db` → `postgres://user:***@host/db`.

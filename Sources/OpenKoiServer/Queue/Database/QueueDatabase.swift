@@ -55,16 +55,13 @@ struct QueueDialect: Sendable {
     /// Locks the task's row for the rest of the transaction (PostgreSQL: event numbers per task are
     /// taken one writer at a time); SQLite's write lock already covers it.
     var lockTask: String?
-    /// Several processes share the queue: leases are recovered only once they expire.
-    var shared: Bool
 
     static let sqlite = QueueDialect(
-        skipLocked: "", greatest: "max", day: { "strftime('%Y-%m-%d', \($0) / 1000, 'unixepoch')" }, lockTask: nil,
-        shared: false)
+        skipLocked: "", greatest: "max", day: { "strftime('%Y-%m-%d', \($0) / 1000, 'unixepoch')" }, lockTask: nil)
     static let postgres = QueueDialect(
         skipLocked: " FOR UPDATE SKIP LOCKED", greatest: "greatest",
         day: { "to_char(to_timestamp(\($0) / 1000) AT TIME ZONE 'UTC', 'YYYY-MM-DD')" },
-        lockTask: "SELECT 1 FROM queue_tasks WHERE id = ? FOR UPDATE", shared: true)
+        lockTask: "SELECT 1 FROM queue_tasks WHERE id = ? FOR UPDATE")
 }
 
 /// The data dir's SQLite database (`openkoi.db`, WAL, every commit fsynced).
