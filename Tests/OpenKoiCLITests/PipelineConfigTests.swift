@@ -10,7 +10,7 @@ struct PipelineConfigTests {
         let sandbox = try CLISandbox()
         let path = try sandbox.write("config.toml", config)
         let options = try TaskOptions.parse(["--config", path] + extra)
-        return (try Session(options: options, quiet: true, environment: sandbox.baseEnvironment), sandbox)
+        return (try Session(options: options.overrides, quiet: true, environment: sandbox.baseEnvironment), sandbox)
     }
 
     @Test func theConfiguredStagesAreWhatThePipelineGets() throws {

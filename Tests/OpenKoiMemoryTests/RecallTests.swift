@@ -57,6 +57,32 @@ struct RecallTests {
         #expect(stored == 4)  // two tasks, two lessons
     }
 
+    /// The vectors stay in memory between recalls; a replaced vector (same count) and another
+    /// connection's write (the daemon's, a CLI run's) are both seen by the next recall.
+    @Test func recallSeesVectorsReplacedHereAndWrittenByAnotherConnection() async throws {
+        let dir = try TemporaryDirectory()
+        let store = try await seeded(dir).store
+        let query = try await WordHashEmbedder().embed(["zebra quagga okapi"])[0]
+        var far = [Float](repeating: 0, count: query.count)
+        far[try #require(query.firstIndex(of: 0))] = 1
+        func recalledTasks() async throws -> [String] {
+            // Words that match nothing stored: whatever is found, the vectors found.
+            try await store.recall(text: "zebra quagga okapi", vector: query, model: "m").compactMap { hit in
+                if case .task(let task) = hit { task.id } else { nil }
+            }
+        }
+        let chunks = ["task:port-task", "task:sql-task"]
+        try await store.saveEmbeddings(chunks.map { (chunk: $0, vector: far) }, model: "m")
+        #expect(try await recalledTasks().isEmpty)  // loaded and kept: nothing near the query
+
+        try await store.saveEmbeddings([(chunk: chunks[1], vector: query)], model: "m")
+        #expect(try await recalledTasks() == ["sql-task"])
+
+        let other = MemoryStore(path: store.path)
+        try await other.saveEmbeddings([(chunk: chunks[0], vector: query)], model: "m")
+        #expect(try await recalledTasks().sorted() == ["port-task", "sql-task"])
+    }
+
     @Test func aNearCopyOfALessonReinforcesTheStoredOne() async throws {
         let dir = try TemporaryDirectory()
         let memory = try await seeded(dir)

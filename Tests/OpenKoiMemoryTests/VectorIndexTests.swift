@@ -98,6 +98,18 @@ struct VectorIndexTests {
         #expect(try index.topK(query: [0, 0, -1], k: 1).first?.id == 2)
     }
 
+    @Test func aRefusedReplacementKeepsTheOldVector() throws {
+        var index = try index([(1, [1, 0, 0]), (2, [0, 1, 0])])
+        #expect(throws: VectorIndexError.self) { try index.add(id: 1, vector: [.infinity, 0, 0]) }
+        let bytes: [UInt8] = VectorIndex.blob([0, .nan, 1])
+        #expect(throws: VectorIndexError.self) {
+            try bytes.withUnsafeBytes { try index.add(id: 3, bytes: $0) }
+        }
+        #expect(index.count == 2)
+        #expect(try index.topK(query: [1, 0, 0], k: 1).map(\.id) == [1])
+        #expect(try index.topK(query: [1, 0, 0], k: 1).first?.score == 1)
+    }
+
     /// Enough rows for the kernel's 4-row blocks, its tail and the two-thread split (2,731 x 384
     /// floats), with both kernel implementations; checked against a plain sort of the scores.
     @Test func agreesWithAFullSortOnManyRows() throws {

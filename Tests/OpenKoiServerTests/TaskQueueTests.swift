@@ -92,6 +92,42 @@ struct TaskQueueTests {
         _ = try await budgeted.enqueue(TaskRequest(description: "fits", budgetUSD: 0.1))
     }
 
+    /// Requests arriving together share one group commit, which counts the queue and the day's
+    /// spend once: the limits still hold request by request.
+    @Test(arguments: QueueBackend.available) func concurrentRequestsStopExactlyAtTheQueueAndBudgetLimits(
+        _ backend: QueueBackend
+    ) async throws {
+        func created(_ queue: TaskQueue, _ count: Int) async -> (created: Int, codes: [String]) {
+            await withTaskGroup(of: String.self) { group in
+                for n in 0..<count {
+                    group.addTask {
+                        do {
+                            _ = try await queue.enqueue(TaskRequest(description: "task \(n)"))
+                            return "created"
+                        } catch let error as APIError {
+                            return error.code
+                        } catch {
+                            return "\(error)"
+                        }
+                    }
+                }
+                var codes: [String] = []
+                for await code in group { codes.append(code) }
+                return (codes.filter { $0 == "created" }.count, codes.filter { $0 != "created" })
+            }
+        }
+        let scratch = try ServerScratch(backend)
+        let full = await created(TaskQueue(store: scratch.store, limits: QueueLimits(maxQueued: 4)), 12)
+        #expect(full.created == 4)
+        #expect(full.codes == Array(repeating: "queue_full", count: 8))
+
+        let budgetScratch = try ServerScratch(backend)
+        let limits = QueueLimits(dailyBudgetUSD: 1.0, defaultTaskBudgetUSD: 0.3)
+        let budgeted = await created(TaskQueue(store: budgetScratch.store, limits: limits), 12)
+        #expect(budgeted.created == 3)
+        #expect(budgeted.codes == Array(repeating: "over_daily_budget", count: 9))
+    }
+
     @Test(arguments: QueueBackend.available) func aWorkerWhoseLeaseExpiredCannotOverwriteTheNewerClaim(
         _ backend: QueueBackend
     ) async throws {

@@ -40,7 +40,7 @@ struct Batch: ParsableCommand {
 
     func run() throws {
         let (session, policy, lines) = try reportingCLIErrors {
-            let session = try Session(options: options)
+            let session = try Session(options: options.overrides)
             return (session, session.policy(), try readLines())
         }
         let concurrency = self.concurrency

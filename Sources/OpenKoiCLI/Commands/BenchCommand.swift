@@ -145,12 +145,12 @@ struct Bench: ParsableCommand {
         if code != 0 { throw ExitCode(code) }
     }
 
-    func sessionOptions() throws -> TaskOptions {
+    func sessionOptions() throws -> RunOverrides {
         var arguments = ["--yes"]
         if let config { arguments += ["--config", config] }
         if let sandbox { arguments += ["--sandbox", sandbox] }
         if let timeout { arguments += ["--timeout", String(timeout)] }
-        return try TaskOptions.parse(arguments)
+        return try TaskOptions.parse(arguments).overrides
     }
 
     func execute(suite: BenchSuite, settings: BenchSettings, session: Session, store: BenchStore) async throws

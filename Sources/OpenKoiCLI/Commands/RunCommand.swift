@@ -29,10 +29,10 @@ struct Run: ParsableCommand {
         var options = self.options
         if selectModel { options.model = "?" }
         let (session, policy) = try reportingCLIErrors {
-            var session = try Session(options: options, quiet: quiet || json)
+            var session = try Session(options: options.overrides, quiet: quiet || json)
             if ModelPicker.isRequest(options.model) {
                 options.model = try ModelPicker.choose(session)
-                session = try Session(options: options, quiet: quiet || json)
+                session = try Session(options: options.overrides, quiet: quiet || json)
             }
             return (session, session.policy())
         }

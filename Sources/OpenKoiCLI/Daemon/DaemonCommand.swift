@@ -29,7 +29,7 @@ struct DaemonStart: ParsableCommand {
     @OptionGroup var options: TaskOptions
 
     func run() throws {
-        let session = try reportingCLIErrors { try Session(options: options) }
+        let session = try reportingCLIErrors { try Session(options: options.overrides) }
         let files = DaemonFiles(dataDir: session.paths.dataDir)
         if foreground {
             let code = try reportingCLIErrors { try DaemonHost(session: session, files: files).serve() }
@@ -59,7 +59,7 @@ struct DaemonStop: ParsableCommand {
     var config: String?
 
     func run() throws {
-        let session = try reportingCLIErrors { try Session(options: TaskOptions.forConfig(config)) }
+        let session = try reportingCLIErrors { try Session(options: RunOverrides.forConfig(config)) }
         let files = DaemonFiles(dataDir: session.paths.dataDir)
         guard let pid = files.runningPID() else {
             StandardStreams.out("Daemon is not running\n")
@@ -92,7 +92,7 @@ struct DaemonStatus: ParsableCommand {
     var json = false
 
     func run() throws {
-        let session = try reportingCLIErrors { try Session(options: TaskOptions.forConfig(config)) }
+        let session = try reportingCLIErrors { try Session(options: RunOverrides.forConfig(config)) }
         let report = DaemonReport(
             files: DaemonFiles(dataDir: session.paths.dataDir), dbPath: session.paths.dbFile,
             queueSetting: session.config.daemon.queue)

@@ -13,11 +13,13 @@ struct Session {
     let console: Console
     let environment: [String: String]
     private(set) var workspace: String
-    let options: TaskOptions
+    let options: RunOverrides
 
     /// Loads the config and reports its warnings; a bad config is a `CLIError` naming file and line.
     /// - Parameter quiet: only errors reach stderr (`--quiet` prints the result and nothing else).
-    init(options: TaskOptions, quiet: Bool = false, environment: [String: String] = ProcessInfo.processInfo.environment)
+    init(
+        options: RunOverrides, quiet: Bool = false, environment: [String: String] = ProcessInfo.processInfo.environment
+    )
         throws
     {
         let paths = OpenKoiPaths(environment: environment)

@@ -34,12 +34,16 @@ public struct LongTermMemory: TaskMemory {
         var vector: [Float]?
         var method = "keywords"
         if let embedder {
+            // The store reads the model's vectors while the task is embedded: on a cold start both
+            // take tens of milliseconds at 10k memories, and they need different cores.
+            async let indexed = (try? store.loadVectors(model: embedder.modelID)) != nil
             do {
                 vector = try await embedder.embed([task.description]).first
                 method = "hybrid: keywords + \(embedder.modelID)"
             } catch {
                 notes.append("embedder \(embedder.modelID) failed (\(error)); recalling by keywords only")
             }
+            _ = await indexed
         } else if let embedderNote {
             method = "keywords only: \(embedderNote)"
         }

@@ -35,15 +35,8 @@ public struct VectorIndex: Sendable {
         guard vector.count == dimension else {
             throw VectorIndexError.dimensionMismatch(expected: dimension, got: vector.count, id: id)
         }
-        guard vector.allSatisfy(\.isFinite) else { throw VectorIndexError.notFinite(id: id) }
-        let scale = Self.inverseNorm(vector)
-        if let row = rowOf[id] {
-            for d in 0..<dimension { rows[row * dimension + d] = vector[d] * scale }
-        } else {
-            rowOf[id] = ids.count
-            ids.append(id)
-            // append, not reserveCapacity(count + dimension): that would reallocate on every add
-            for value in vector { rows.append(value * scale) }
+        try vector.withUnsafeBytes { bytes throws in
+            try store(id: id) { row in row.copyMemory(from: bytes) }
         }
     }
 
@@ -55,21 +48,53 @@ public struct VectorIndex: Sendable {
         try add(id: id, vector: Self.vector(blob))
     }
 
-    /// Adds a vector from little-endian float32 bytes read in place (a row of the database), with
-    /// no byte-by-byte decoding: loading ten thousand vectors is on a task's critical path.
+    /// Adds a vector from little-endian float32 bytes read in place (a row of the database), copied
+    /// straight into the matrix: loading ten thousand vectors is on a task's critical path.
     public mutating func add(id: Int64, bytes: UnsafeRawBufferPointer) throws {
         guard bytes.count == dimension * 4 else {
             throw VectorIndexError.blobSize(expected: dimension * 4, got: bytes.count, id: id)
         }
-        let dimension = self.dimension
-        let vector = [Float](unsafeUninitializedCapacity: dimension) { buffer, initialized in
-            for d in 0..<dimension {
-                let bits = UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: d * 4, as: UInt32.self))
-                buffer[d] = Float(bitPattern: bits)
-            }
-            initialized = dimension
+        try store(id: id) { row in
+            #if _endian(little)
+                row.copyMemory(from: bytes)
+            #else
+                for d in 0..<row.count / 4 {
+                    let bits = UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: d * 4, as: UInt32.self))
+                    row.storeBytes(of: Float(bitPattern: bits), toByteOffset: d * 4, as: Float.self)
+                }
+            #endif
         }
-        try add(id: id, vector: vector)
+    }
+
+    /// Writes `id`'s row with `fill` (which sets its `dimension` floats), checks it and normalises it
+    /// in place. A new id's row is appended in one step; a row that is not finite is taken back out.
+    private mutating func store(id: Int64, _ fill: (UnsafeMutableRawBufferPointer) throws -> Void) throws {
+        let dimension = self.dimension
+        let existing = rowOf[id]
+        let row = existing ?? ids.count
+        let previous = existing.map { Array(rows[$0 * dimension..<($0 + 1) * dimension]) }
+        if existing == nil { rows.append(contentsOf: repeatElement(0, count: dimension)) }
+        let finite = try rows.withUnsafeMutableBufferPointer { matrix throws -> Bool in
+            let values = UnsafeMutableBufferPointer(rebasing: matrix[row * dimension..<(row + 1) * dimension])
+            try fill(UnsafeMutableRawBufferPointer(values))
+            guard values.allSatisfy(\.isFinite) else { return false }
+            let squares = okv_dot(values.baseAddress, values.baseAddress, dimension)
+            let scale: Float = squares > 0 ? 1 / squares.squareRoot() : 0
+            for d in 0..<dimension { values[d] *= scale }
+            return true
+        }
+        guard finite else {
+            if let previous {
+                rows.replaceSubrange(row * dimension..<(row + 1) * dimension, with: previous)
+            } else {
+                rows.removeLast(dimension)
+            }
+            throw VectorIndexError.notFinite(id: id)
+        }
+        if existing == nil {
+            rowOf[id] = row
+            ids.append(id)
+        }
     }
 
     /// The floats of a little-endian float32 blob (a trailing partial float is ignored).

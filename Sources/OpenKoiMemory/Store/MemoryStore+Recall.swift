@@ -79,47 +79,59 @@ extension MemoryStore {
     /// Chunks by cosine to `vector` among the vectors of `model`, best first, above the floor.
     func vectorMatches(_ db: SQLiteConnection, vector: [Float], model: String) throws(StoreError) -> [String] {
         let index = try vectorIndex(db, model: model)
-        let hits = (try? index.index.topK(query: vector, k: 40)) ?? []
-        return hits.compactMap { hit in
-            hit.score >= Self.minimumCosine ? index.chunks[hit.id] : nil
+        let hits = (try? index.topK(query: vector, k: 40)) ?? []
+        let chunk = try db.cached("SELECT chunk_id FROM memory_embeddings WHERE rowid = ?")
+        var chunks: [String] = []
+        for hit in hits where hit.score >= Self.minimumCosine {
+            // Gone since the load (a concurrent delete): skipped, the next recall reloads.
+            if let id = try chunk.rows([.int(hit.id)], { $0.text(0) }).first { chunks.append(id) }
         }
+        return chunks
     }
 
-    /// The model's vectors, loaded once and reloaded when their count changes.
-    func vectorIndex(_ db: SQLiteConnection, model: String) throws(StoreError)
-        -> (index: VectorIndex, chunks: [Int64: String])
-    {
-        let count = Int(try db.scalarInt("SELECT count(*) FROM memory_embeddings WHERE model = ?", [.text(model)]) ?? 0)
-        if let cached = cachedIndex, cached.model == model, cached.rows == count {
-            return (cached.index, cached.chunks)
+    /// Reads `model`'s vectors into memory now (they stay until they change), so a recall that
+    /// follows only searches them.
+    public func loadVectors(model: String) throws(StoreError) {
+        _ = try vectorIndex(db(), model: model)
+    }
+
+    /// The model's vectors by `memory_embeddings` rowid, loaded once and reloaded when they change:
+    /// a row added, deleted or replaced (a replacement gets a new rowid) changes the count or the
+    /// largest rowid, which the model's index gives without reading the vectors.
+    func vectorIndex(_ db: SQLiteConnection, model: String) throws(StoreError) -> VectorIndex {
+        // No write at all since the last look (the common case between two recalls): no query.
+        let stamp = try db.changeStamp()
+        if let cached = cachedIndex, cached.model == model, cached.stamp == stamp { return cached.index }
+        let version =
+            try db.cached("SELECT count(*), coalesce(max(rowid), 0) FROM memory_embeddings WHERE model = ?")
+            .rows([.text(model)]) { row in VectorVersion(rows: Int(row.int(0)), lastRow: row.int(1)) }.first
+            ?? VectorVersion(rows: 0, lastRow: 0)
+        if let cached = cachedIndex, cached.model == model, cached.version == version {
+            cachedIndex?.stamp = stamp
+            return cached.index
         }
-        // Read row by row straight into the index (no copy of the blobs): at 10k vectors this load
-        // is most of a cold recall.
+        // One pass over the table in rowid order, each blob copied straight into the matrix: at 10k
+        // vectors this load is most of a cold recall (a walk of the model's index, with a seek per
+        // row, took four times as long).
         let statement = try db.prepare(
-            """
-            SELECT c.rowid, c.id, e.embedding, e.dimensions FROM memory_embeddings e
-            JOIN memory_chunks c ON c.id = e.chunk_id WHERE e.model = ?
-            """)
+            "SELECT rowid, embedding, dimensions FROM memory_embeddings NOT INDEXED WHERE model = ?")
         try statement.bind([.text(model)])
         var index = VectorIndex(dimension: 0)
         var sized = false
-        var chunks: [Int64: String] = [:]
-        chunks.reserveCapacity(count)
         while try statement.step() {
-            let dimension = Int(statement.int(3))
+            let dimension = Int(statement.int(2))
             if !sized {
                 index = VectorIndex(dimension: dimension)
-                index.reserveCapacity(count)
+                index.reserveCapacity(version.rows)
                 sized = true
             }
             // A vector of another length (a different model under the same name) is left out, not fatal.
             guard dimension == index.dimension else { continue }
             let rowid = statement.int(0)
-            let added = statement.withBlob(2) { (try? index.add(id: rowid, bytes: $0)) != nil }
-            if added { chunks[rowid] = statement.text(1) }
+            _ = statement.withBlob(1) { (try? index.add(id: rowid, bytes: $0)) != nil }
         }
-        cachedIndex = (model, count, index, chunks)
-        return (index, chunks)
+        cachedIndex = (model, version, stamp, index)
+        return index
     }
 
     func lessonIDs(_ db: SQLiteConnection, fromTask task: String) throws(StoreError) -> [String] {
@@ -211,4 +223,10 @@ enum RecallTerms {
         term.contains("_") || (term.contains(where: \.isNumber) && term.contains(where: \.isLetter))
             || term.count >= 10
     }
+}
+
+/// What the cached vectors of a model were read from: any write to that model's rows changes it.
+struct VectorVersion: Sendable, Equatable {
+    let rows: Int
+    let lastRow: Int64
 }

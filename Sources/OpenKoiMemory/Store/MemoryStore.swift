@@ -15,7 +15,7 @@ public actor MemoryStore {
     public nonisolated let decayRate: Double
     private var connection: SQLiteConnection?
     /// Vectors of one embedding model, kept between recalls (a daemon recalls for every task).
-    var cachedIndex: (model: String, rows: Int, index: VectorIndex, chunks: [Int64: String])?
+    var cachedIndex: (model: String, version: VectorVersion, stamp: ChangeStamp, index: VectorIndex)?
     let now: @Sendable () -> Date
 
     public init(path: String, decayRate: Double = 0.05, now: @escaping @Sendable () -> Date = { Date() }) {

@@ -120,7 +120,20 @@ package final class SQLiteConnection {
 
     package var changes: Int { Int(sqlite3_changes(handle)) }
 
+    /// Changes when anyone writes the database: `data_version` counts other connections' commits,
+    /// `total_changes` this one's rows. Equal stamps mean nothing was written in between.
+    package func changeStamp() throws(StoreError) -> ChangeStamp {
+        let version = try cached("PRAGMA data_version").rows { $0.int(0) }.first ?? 0
+        return ChangeStamp(dataVersion: version, ownChanges: sqlite3_total_changes64(handle))
+    }
+
     package var lastError: String { handle.map { String(cString: sqlite3_errmsg($0)) } ?? "database closed" }
 
     package func error(_ code: Int32) -> StoreError { StoreError(.sqlite, path: path, message: lastError, code: code) }
+}
+
+/// See `SQLiteConnection.changeStamp()`.
+package struct ChangeStamp: Sendable, Equatable {
+    let dataVersion: Int64
+    let ownChanges: Int64
 }

@@ -38,13 +38,18 @@ extension TaskQueue {
     }
 
     /// Appends to the task's event log; returns the new event's sequence number (from 1).
+    /// - Parameter first: the task was created in this transaction, so nobody else can write its
+    ///   events yet: it starts at 1 with no lock and no lookup.
     @discardableResult
     static func appendEvent(
-        _ db: any QueueDatabase, taskID: String, kind: String, data: JSONValue, time: Int64
+        _ db: any QueueDatabase, taskID: String, kind: String, data: JSONValue, time: Int64, first: Bool = false
     ) throws(StoreError) -> Int64 {
-        // Sequence numbers per task are taken one writer at a time (SQLite's write lock does it there).
-        if let lock = db.dialect.lockTask { try db.run(lock, [.text(taskID)]) }
-        let seq = (try db.scalarInt("SELECT max(seq) FROM queue_events WHERE task_id = ?", [.text(taskID)]) ?? 0) + 1
+        var seq: Int64 = 1
+        if !first {
+            // Sequence numbers per task are taken one writer at a time (SQLite's write lock does it there).
+            if let lock = db.dialect.lockTask { try db.run(lock, [.text(taskID)]) }
+            seq = (try db.scalarInt("SELECT max(seq) FROM queue_events WHERE task_id = ?", [.text(taskID)]) ?? 0) + 1
+        }
         try db.run(
             "INSERT INTO queue_events(task_id, seq, kind, data, created_ms) VALUES (?, ?, ?, ?, ?)",
             [

@@ -27,19 +27,25 @@ public enum SkillParser {
     /// The YAML between the opening `---` line and the next line starting with `---`, and the
     /// trimmed body after it.
     static func split(_ text: String, source: String) throws(SkillParseError) -> (yaml: String, body: String) {
-        // Most files have no CR: skipping the replacement halves the bundled skills' parse at startup.
-        var normalized = Substring(text.utf8.contains(13) ? text.replacing("\r\n", with: "\n") : text)
-        if normalized.first == "\u{FEFF}" { normalized = normalized.dropFirst() }
-        let lines = normalized.split(separator: "\n", omittingEmptySubsequences: false)
-        guard let first = lines.first, first.trimming(where: { $0 == " " || $0 == "\t" }) == "---" else {
+        // On UTF-8 bytes, not Characters: grapheme-by-grapheme splitting was most of the bundled skills'
+        // parse at startup. Cutting at LF bytes keeps every piece valid UTF-8.
+        let normalized = text.utf8.contains(13) ? text.replacing("\r\n", with: "\n") : text
+        var bytes = Array(normalized.utf8)[...]
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
+        let lines = bytes.split(separator: 10, omittingEmptySubsequences: false)
+        let blank: (UInt8) -> Bool = { $0 == 32 || $0 == 9 }
+        guard let first = lines.first,
+            first.drop(while: blank).reversed().drop(while: blank).elementsEqual("---".utf8)  // a palindrome
+        else {
             throw SkillParseError(source: source, line: 1, message: "SKILL.md must start with a '---' frontmatter line")
         }
-        guard let close = lines.indices.dropFirst().first(where: { lines[$0].hasPrefix("---") }) else {
+        guard let close = lines.indices.dropFirst().first(where: { lines[$0].starts(with: "---".utf8) }) else {
             throw SkillParseError(source: source, line: 1, message: "frontmatter is not closed by a '---' line")
         }
-        let yaml = lines[1..<close].joined(separator: "\n")
-        let body = lines[(close + 1)...].joined(separator: "\n")
-        return (yaml, body.trimmed)
+        // The lines between, with the LFs between them; the body is everything after the closing line's LF.
+        let yaml = close > 1 ? bytes[lines[1].startIndex..<lines[close - 1].endIndex] : []
+        let body = close + 1 < lines.count ? bytes[lines[close + 1].startIndex...] : []
+        return (String(decoding: yaml, as: UTF8.self), String(decoding: body, as: UTF8.self).trimmed)
     }
 }
 
