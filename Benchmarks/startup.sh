@@ -22,10 +22,9 @@ if [[ -n "${OPENKOI_BIN:-}" ]]; then
 else
     bin="$root/.build/release/openkoi"
     if [[ $build == 1 ]]; then
-        echo "building $bin (release, static Swift stdlib, stripped)…" >&2
+        echo "building $bin (scripts/build-release.sh)…" >&2
         # The shared lock keeps this build from racing other builds and test runs on the machine.
-        (cd "$root" && flock /tmp/openkoi-swift.lock nice -n 10 \
-            swift build -c release --static-swift-stdlib -Xlinker -s --product openkoi >&2)
+        (cd "$root" && flock /tmp/openkoi-swift.lock nice -n 10 scripts/build-release.sh >/dev/null)
     fi
 fi
 [[ -x "$bin" ]] || { echo "no executable at $bin (build it, or set OPENKOI_BIN)" >&2; exit 1; }

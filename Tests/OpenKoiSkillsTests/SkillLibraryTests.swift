@@ -25,6 +25,26 @@ struct SkillLibraryTests {
         SkillLibrary.load(paths: root.paths, workspace: root.workspace, environment: environment, os: "linux")
     }
 
+    /// `openkoi status` counts without parsing the bundled skills; it must say what `load` says.
+    @Test func theCensusCountsWhatLoadFinds() throws {
+        let root = try TemporaryDirectory()
+        try root.write(Self.directory(.managed) + "/deploy/SKILL.md", SkillText.task("deploy"))
+        try root.write(Self.directory(.workspace) + "/deploy/SKILL.md", SkillText.task("deploy"))
+        try root.write(Self.directory(.workspace) + "/lint/SKILL.md", SkillText.task("lint"))
+        try root.write(Self.directory(.user) + "/a/SKILL.md", SkillText.task("twin"))
+        try root.write(Self.directory(.user) + "/b/SKILL.md", SkillText.task("twin"))  // a clash: a warning
+        try root.write(Self.directory(.user) + "/broken/SKILL.md", "---\nname: [unclosed\n---\n")
+        try root.write(Self.directory(.proposed) + "/idea/SKILL.md", SkillText.task("idea"))
+        let library = Self.load(root)
+        let census = SkillLibrary.census(paths: root.paths, workspace: root.workspace)
+        for source in SkillSource.allCases {
+            #expect(census.counts[source] ?? 0 == library.entries.filter { $0.source == source }.count, "\(source)")
+        }
+        #expect(
+            census.counts == [.bundled: BundledSkills.all.count, .managed: 1, .workspace: 2, .user: 2, .proposed: 1])
+        #expect(census.warnings == library.warnings.count && census.warnings == 2, "\(library.warnings)")
+    }
+
     /// Every combination of file sources holding a skill `deploy`: the highest wins, every lower one
     /// is shadowed by it, and a proposal never takes the name.
     @Test func precedenceMatrix() throws {

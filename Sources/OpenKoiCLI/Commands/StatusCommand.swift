@@ -76,12 +76,10 @@ struct Status: ParsableCommand {
         text += "  planner:   \(models.planner ?? "the executor's")\n"
         text += "  small:     \(models.smallModel ?? "auto (the provider's small model)")\n"
         text += "  embedder:  \(session.embedderDescription)\n"
-        let library = SkillLibrary.load(paths: paths, workspace: session.workspace, environment: session.environment)
-        let counts = SkillSource.allCases.map { source in
-            "\(source.rawValue) \(library.entries.filter { $0.source == source }.count)"
-        }
+        let skills = SkillLibrary.census(paths: paths, workspace: session.workspace)
+        let counts = SkillSource.allCases.map { source in "\(source.rawValue) \(skills.counts[source] ?? 0)" }
         text += "Skills: " + counts.joined(separator: ", ")
-        if !library.warnings.isEmpty { text += " (\(library.warnings.count) unreadable: see openkoi skills)" }
+        if skills.warnings > 0 { text += " (\(skills.warnings) unreadable: see openkoi skills)" }
         text += "\n"
         if verbose {
             text += "Config dir: \(paths.configDir)\nData dir: \(paths.dataDir)\nState dir: \(paths.stateDir)\n"

@@ -9,6 +9,9 @@ public enum BundledSkills {
 
     public static var evaluators: [Skill] { all.filter { $0.kind == .evaluator } }
 
+    /// How many there are, without parsing them.
+    static var count: Int { BundledSkillSources.files.filter { $0.path.hasSuffix("SKILL.md") }.count }
+
     /// The text of `Skills/soul/SOUL.md`.
     public static var soul: String { BundledSkillSources.files.first { $0.path == "soul/SOUL.md" }?.text ?? "" }
 

@@ -73,8 +73,27 @@ public struct SkillLibrary: Sendable {
         paths: OpenKoiPaths, workspace: String, environment: [String: String],
         os: String = SkillEligibility.currentOS
     ) -> SkillLibrary {
-        var entries = BundledSkills.all.map { SkillEntry(skill: $0, source: .bundled, path: $0.source) }
-        var warnings = BundledSkills.warnings
+        let files = fileSkills(paths: paths, workspace: workspace)
+        return SkillLibrary(
+            entries: BundledSkills.all.map { SkillEntry(skill: $0, source: .bundled, path: $0.source) } + files.entries,
+            warnings: BundledSkills.warnings + files.warnings, environment: environment, os: os)
+    }
+
+    /// Skills per source and the number of warnings, as `load` gives them, for `openkoi status`: the
+    /// bundled skills are counted, not parsed (BundledSkillsTests parses every one; they cannot clash
+    /// with each other), which was a third of that command's own time.
+    public static func census(paths: OpenKoiPaths, workspace: String) -> (counts: [SkillSource: Int], warnings: Int) {
+        let files = fileSkills(paths: paths, workspace: workspace)
+        let library = SkillLibrary(entries: files.entries, warnings: files.warnings, environment: [:])
+        var counts: [SkillSource: Int] = [.bundled: BundledSkills.count]
+        for entry in library.entries { counts[entry.source, default: 0] += 1 }
+        return (counts, library.warnings.count)
+    }
+
+    /// The skills of every source but the bundled one, in precedence order.
+    private static func fileSkills(paths: OpenKoiPaths, workspace: String)
+        -> (entries: [SkillEntry], warnings: [SkillParseError])
+    {
         let directories: [(String, SkillSource, Skill.Kind)] = [
             (paths.skillsDir + "/managed", .managed, .task),
             (workspace + "/.agents/skills", .workspace, .task),
@@ -82,12 +101,14 @@ public struct SkillLibrary: Sendable {
             (paths.skillsDir + "/user", .user, .task),
             (paths.skillsDir + "/proposed", .proposed, .task),
         ]
+        var entries: [SkillEntry] = []
+        var warnings: [SkillParseError] = []
         for (directory, source, kind) in directories {
             let found = SkillDirectory.read(directory, defaultKind: kind)
             entries += found.skills.map { SkillEntry(skill: $0, source: source, path: $0.source) }
             warnings += found.warnings
         }
-        return SkillLibrary(entries: entries, warnings: warnings, environment: environment, os: os)
+        return (entries, warnings)
     }
 }
 

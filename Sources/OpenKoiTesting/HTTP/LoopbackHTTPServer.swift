@@ -103,12 +103,18 @@ public final class LoopbackHTTPServer: Sendable {
         eventSink.finish()
     }
 
-    /// A port on 127.0.0.1 that nothing listens on (bound, read back, closed): connecting is refused.
+    /// A port on 127.0.0.1 that nothing listens on: connecting is refused. It stays reserved (bound,
+    /// never listening) for the rest of the process: closed at once, the kernel could hand it to the
+    /// next test's server while this test still counts on it being closed (a test once found another
+    /// test's fake model there). A server started on it by number can still bind it.
     public static func unusedPort() throws -> Int {
-        let socket = try LoopbackSocket.listening()
-        defer { socket.close() }
-        return Int(try socket.localPort())
+        let socket = try LoopbackSocket.reserved()
+        let port = Int(try socket.localPort())
+        reservedPorts.withLock { $0.append(socket.fd) }
+        return port
     }
+
+    private static let reservedPorts = Mutex<[Int32]>([])
 
     // MARK: - Threads
 

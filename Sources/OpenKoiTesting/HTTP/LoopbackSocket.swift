@@ -40,6 +40,28 @@ struct LoopbackSocket: Sendable {
         return socket
     }
 
+    /// Bound to a free port on 127.0.0.1 and never listening: connecting to it is refused, and the
+    /// kernel gives the port to no other socket asking for any free one while this one is open. A
+    /// server that asks for it by number with SO_REUSEADDR (ours, Python's `http.server`) still may.
+    static func reserved() throws -> LoopbackSocket {
+        let socket = try open()
+        var yes: Int32 = 1
+        setsockopt(socket.fd, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(socket.fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        guard bound == 0 else {
+            socket.close()
+            throw LoopbackHTTPServerError.system("bind on 127.0.0.1:0")
+        }
+        return socket
+    }
+
     private static func open() throws -> LoopbackSocket {
         #if canImport(Darwin)
             let fd = socket(AF_INET, SOCK_STREAM, 0)
