@@ -54,6 +54,29 @@ struct SharedQueueTests {
         await worker.close()
     }
 
+    /// The same request with one Idempotency-Key sent to two daemons at once (a client retrying
+    /// through another host) makes one task: the second daemon's insert waits for the first's
+    /// commit and answers with its task.
+    @Test func oneKeyPostedToTwoDaemonsAtOnceMakesOneTask() async throws {
+        let scratch = try ServerScratch(.postgres)
+        let queues = [TaskQueue(store: scratch.store), TaskQueue(store: scratch.store)]
+        let ids = try await withThrowingTaskGroup(of: String.self) { group in
+            for n in 0..<16 {
+                group.addTask {
+                    switch try await queues[n % 2].enqueue(TaskRequest(description: "pay once"), idempotencyKey: "k") {
+                    case .created(let task), .replayed(let task): return task.id
+                    }
+                }
+            }
+            var ids: [String] = []
+            for try await id in group { ids.append(id) }
+            return ids
+        }
+        #expect(ids.count == 16 && Set(ids).count == 1, "\(Set(ids))")
+        let listed = try await queues[0].list(status: nil, limit: 100, after: nil)
+        #expect(listed.tasks.map(\.id) == [ids[0]])
+    }
+
     @Test func storesParseFromTheSettingAndHideThePassword() {
         #expect(TaskQueue.Store(setting: "sqlite", sqlitePath: "/d/openkoi.db") == .sqlite(path: "/d/openkoi.db"))
         let store = TaskQueue.Store(setting: "postgres://queue:s3cret@db.example:5432/openkoi", sqlitePath: "")

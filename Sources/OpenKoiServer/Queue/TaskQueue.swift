@@ -179,21 +179,7 @@ public actor TaskQueue {
                     "DELETE FROM queue_idempotency WHERE created_ms < ?", [.int(time - limits.idempotencyWindowMS)])
                 group.expiredKeysDeleted = true
             }
-            let earlier = try db.rows(
-                "SELECT body_hash, task_id FROM queue_idempotency WHERE key = ?",
-                [
-                    .text(key)
-                ]
-            ) { ($0.text(0), $0.text(1)) }.first
-            if let (hash, taskID) = earlier {
-                guard hash == bodyHash else {
-                    return .failure(
-                        APIError(
-                            .unprocessable, code: "idempotency_mismatch",
-                            message: "this Idempotency-Key was used with a different request body"))
-                }
-                if let task = try Self.task(db, id: taskID) { return .success(.replayed(task)) }
-            }
+            if let earlier = try Self.earlier(db, key: key, bodyHash: bodyHash) { return earlier }
         }
         // Counted only up to the limit: the check stays cheap however long the queue grows.
         if group.waiting == nil {
@@ -228,19 +214,29 @@ public actor TaskQueue {
             }
         }
         let id = TaskSpec.newID()
+        if let key {
+            // The key is claimed before the task exists. On a shared queue another daemon may be
+            // committing the same key right now: PostgreSQL makes this insert wait for it, and then
+            // that daemon's task is the answer (no second task for one key).
+            try db.run(
+                """
+                INSERT INTO queue_idempotency(key, body_hash, task_id, created_ms) VALUES (?, ?, ?, ?)
+                ON CONFLICT(key) DO NOTHING
+                """, [.text(key), .text(bodyHash), .text(id), .int(time)])
+            if db.changes == 0 {
+                return try Self.earlier(db, key: key, bodyHash: bodyHash)
+                    ?? .failure(
+                        APIError(
+                            .conflict, code: "idempotency_in_progress",
+                            message: "a request with this Idempotency-Key is still being processed; retry once it "
+                                + "has finished"))
+            }
+        }
         try db.run(
             """
             INSERT INTO queue_tasks(id, description, request, status, reserved_usd, queued_ms)
             VALUES (?, ?, ?, 'queued', ?, ?)
             """, [.text(id), .text(request.description), .text(stored), .real(reserve), .int(time)])
-        if let key {
-            try db.run(
-                """
-                INSERT INTO queue_idempotency(key, body_hash, task_id, created_ms) VALUES (?, ?, ?, ?)
-                ON CONFLICT(key) DO UPDATE SET body_hash = excluded.body_hash, task_id = excluded.task_id,
-                    created_ms = excluded.created_ms
-                """, [.text(key), .text(bodyHash), .text(id), .int(time)])
-        }
         group.waiting = waiting + 1
         group.committedUSD? += reserve
         try Self.appendEvent(db, taskID: id, kind: "queued", data: ["status": "queued"], time: time, first: true)
@@ -248,6 +244,26 @@ public actor TaskQueue {
             throw StoreError(.sqlite, path: store.shown, message: "the new task \(id) could not be read back")
         }
         return .success(.created(task))
+    }
+
+    /// What an earlier request with `key` got: its task when the body is the same, 422 when it is
+    /// not; nil when the key is unused (or its task is gone: the key is then let go).
+    private static func earlier(
+        _ db: any QueueDatabase, key: String, bodyHash: String
+    ) throws(StoreError) -> Result<EnqueueOutcome, APIError>? {
+        let row = try db.rows("SELECT body_hash, task_id FROM queue_idempotency WHERE key = ?", [.text(key)]) {
+            ($0.text(0), $0.text(1))
+        }.first
+        guard let (hash, taskID) = row else { return nil }
+        guard hash == bodyHash else {
+            return .failure(
+                APIError(
+                    .unprocessable, code: "idempotency_mismatch",
+                    message: "this Idempotency-Key was used with a different request body"))
+        }
+        if let task = try task(db, id: taskID) { return .success(.replayed(task)) }
+        try db.run("DELETE FROM queue_idempotency WHERE key = ?", [.text(key)])
+        return nil
     }
 
     // MARK: Claims
