@@ -61,6 +61,31 @@ struct TaskRecordTests {
         }
     }
 
+    /// `status`'s activity lines, from one pass over the tasks: finished means accepted (or an
+    /// older row with no status but a completion time); averages over the scored rows only.
+    @Test func theSummaryCountsCompletedTasksAndAveragesTheScoredOnes() async throws {
+        let dir = try TemporaryDirectory()
+        let store = MemoryStore(path: dir.path + "/openkoi.db")
+        try await store.read { db throws(StoreError) in
+            try db.execute(
+                """
+                INSERT INTO tasks(id, description, status, final_score, iterations, created_at, completed_at) VALUES
+                    ('a', 'accepted', 'accepted', 0.9, 2, '2026-12-01', '2026-12-01'),
+                    ('b', 'failed', 'failed', 0.3, 3, '2026-12-01', '2026-12-01'),
+                    ('c', 'stopped unscored', 'stopped', NULL, 1, '2026-12-01', '2026-12-01'),
+                    ('d', 'from an older version', NULL, NULL, 4, '2026-12-01', '2026-12-01'),
+                    ('e', 'best of three', 'accepted_best', NULL, 3, '2026-12-01', '2026-12-01');
+                """)
+        }
+        let summary = try await store.summary()
+        #expect(summary.tasks == 5)
+        #expect(summary.completed == 3)
+        #expect(abs((summary.averageScore ?? 0) - 0.6) < 1e-9)
+        #expect(summary.averageIterations == 2.5)
+        let empty = try await MemoryStore(path: dir.path + "/empty.db").summary()
+        #expect(empty.tasks == 0 && empty.completed == 0 && empty.averageScore == nil && empty.averageIterations == nil)
+    }
+
     @Test func anUnresolvedFindingKeepsNoResolver() async throws {
         let dir = try TemporaryDirectory()
         let store = MemoryStore(path: dir.path + "/openkoi.db")

@@ -43,20 +43,23 @@ extension MemoryStore {
     public func summary() throws(StoreError) -> MemorySummary {
         let db = try db()
         var summary = MemorySummary()
-        summary.tasks = Int(try db.scalarInt("SELECT count(*) FROM tasks") ?? 0)
-        summary.completed = Int(
-            try db.scalarInt(
-                "SELECT count(*) FROM tasks WHERE status IN ('accepted', 'accepted_best') "
-                    + "OR (status IS NULL AND completed_at IS NOT NULL)"
-            )
-                ?? 0)
+        // One pass over the tasks for all four numbers (three queries read the table twice: ~4 ms of
+        // `status` at 10,000 tasks).
+        let tasks = try db.prepare(
+            """
+            SELECT count(*),
+                   count(*) FILTER (WHERE status IN ('accepted', 'accepted_best')
+                                       OR (status IS NULL AND completed_at IS NOT NULL)),
+                   avg(final_score), avg(iterations) FILTER (WHERE final_score IS NOT NULL)
+            FROM tasks
+            """
+        ).rows { (Int($0.int(0)), Int($0.int(1)), $0.optionalDouble(2), $0.optionalDouble(3)) }.first
+        summary.tasks = tasks?.0 ?? 0
+        summary.completed = tasks?.1 ?? 0
+        summary.averageScore = tasks?.2
+        summary.averageIterations = tasks?.3
         summary.learnings = Int(try db.scalarInt("SELECT count(*) FROM learnings") ?? 0)
         summary.sessions = Int(try db.scalarInt("SELECT count(*) FROM sessions") ?? 0)
-        let averages = try db.prepare(
-            "SELECT avg(final_score), avg(iterations) FROM tasks WHERE final_score IS NOT NULL"
-        ).rows { ($0.optionalDouble(0), $0.optionalDouble(1)) }
-        summary.averageScore = averages.first?.0
-        summary.averageIterations = averages.first?.1
         let vectors = try db.prepare("SELECT model, count(*) FROM memory_embeddings GROUP BY model").rows { row in
             (row.text(0), Int(row.int(1)))
         }
