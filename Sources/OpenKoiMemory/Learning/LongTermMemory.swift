@@ -36,14 +36,14 @@ public struct LongTermMemory: TaskMemory {
         if let embedder {
             // The store reads the model's vectors while the task is embedded: on a cold start both
             // take tens of milliseconds at 10k memories, and they need different cores.
-            async let indexed = (try? store.loadVectors(model: embedder.modelID)) != nil
+            async let loaded: Void? = try? store.loadVectors(model: embedder.modelID)
             do {
                 vector = try await embedder.embed([task.description]).first
                 method = "hybrid: keywords + \(embedder.modelID)"
             } catch {
                 notes.append("embedder \(embedder.modelID) failed (\(error)); recalling by keywords only")
             }
-            _ = await indexed
+            _ = await loaded
         } else if let embedderNote {
             method = "keywords only: \(embedderNote)"
         }

@@ -78,8 +78,7 @@ public struct VectorIndex: Sendable {
             let values = UnsafeMutableBufferPointer(rebasing: matrix[row * dimension..<(row + 1) * dimension])
             try fill(UnsafeMutableRawBufferPointer(values))
             guard values.allSatisfy(\.isFinite) else { return false }
-            let squares = okv_dot(values.baseAddress, values.baseAddress, dimension)
-            let scale: Float = squares > 0 ? 1 / squares.squareRoot() : 0
+            let scale = Self.inverseNorm(UnsafeBufferPointer(values))
             for d in 0..<dimension { values[d] *= scale }
             return true
         }
@@ -136,7 +135,7 @@ public struct VectorIndex: Sendable {
             throw VectorIndexError.dimensionMismatch(expected: dimension, got: query.count, id: nil)
         }
         guard query.allSatisfy(\.isFinite) else { throw VectorIndexError.notFinite(id: nil) }
-        let scale = Self.inverseNorm(query)
+        let scale = query.withUnsafeBufferPointer(Self.inverseNorm)
         guard k > 0, !ids.isEmpty, scale > 0 else { return [] }
         let unit = query.map { $0 * scale }
         var scores = [Float](repeating: 0, count: ids.count)
@@ -166,8 +165,8 @@ public struct VectorIndex: Sendable {
     }
 
     /// 1 / |v|, or 0 for a zero vector.
-    private static func inverseNorm(_ vector: [Float]) -> Float {
-        let squares = vector.withUnsafeBufferPointer { okv_dot($0.baseAddress, $0.baseAddress, vector.count) }
+    private static func inverseNorm(_ vector: UnsafeBufferPointer<Float>) -> Float {
+        let squares = okv_dot(vector.baseAddress, vector.baseAddress, vector.count)
         return squares > 0 ? 1 / squares.squareRoot() : 0
     }
 }
